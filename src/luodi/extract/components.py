@@ -1,0 +1,22 @@
+"""The built-in components, registered in the order they run."""
+
+from __future__ import annotations
+
+from luodi.extract.classify import classify
+from luodi.extract.frontmatter import extract_front_matter
+from luodi.extract.layout import strip_layout
+from luodi.extract.outline import build_outline
+from luodi.extract.pipeline import component
+from luodi.extract.tables import extract_tables
+
+component("layout.v1", assigns=("fields", "main_text"))(strip_layout)
+component("frontmatter.v1", requires=("main_text",), assigns=("title", "issuers", "dates", "body_start"))(
+    extract_front_matter
+)
+component("classify.v1", requires=("title", "issuers", "body_start"), assigns=("region", "period", "script", "doc_type"))(
+    classify
+)
+component("outline.v1", requires=("body_start",), assigns=("sections",))(build_outline)
+component("tables.v1", requires=("sections",), assigns=("tables",))(extract_tables)
+
+DEFAULT_PIPELINE = ["layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1"]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+
+
+def find_shared() -> Path | None:
+    for base in (REPO.parent, REPO.parent.parent):
+        if (base / "shared" / "seeds").is_dir():
+            return base / "shared"
+    return None
+
+
+SHARED = find_shared()
+SAMPLES = REPO / "src" / "luodi" / "data" / "samples"
+
+
+def seeds_dir() -> Path:
+    """The five sample plans: ../shared/seeds beside the repo, else the bundled copies."""
+    if SHARED is not None:
+        return SHARED / "seeds"
+    return SAMPLES
+
+
+def corpus_dir() -> Path | None:
+    return SHARED / "corpus" if SHARED is not None else None
+
+
+_HALF = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"})
+
+
+def norm(text: str | None) -> str | None:
+    """Compare text the way the golden README says: no spaces, one form of bracket and comma."""
+    if text is None:
+        return None
+    return re.sub(r"\s+", "", text).translate(_HALF)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "luodi.db"
