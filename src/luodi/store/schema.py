@@ -1,0 +1,151 @@
+"""The store's tables, as SQLAlchemy Core metadata (SQLite today, PostgreSQL later).
+
+Size matters (goal: the store ≤ 3× the raw text), so a document's text is stored once:
+the clean text as ``plans.text``, the source text zlib-compressed in ``plans.raw_z``
+(NULL when it equals the clean text), the clean→source offset map as a compact JSON list
+of ``[c0, c1, s0, s1]`` runs.  Sections and tables keep offsets into the clean text, never
+copies of it.  The extraction lists (targets, milestones…) are free-form dicts, kept as
+JSON rows in ``records``.
+
+The many small child rows (sections, records) are clustered on their primary key (SQLite
+WITHOUT ROWID): stored once instead of as a table plus a same-sized key index, and each
+plan's rows sit together for reading it back.  ``plan_tables`` rows can be large, which
+WITHOUT ROWID handles badly, and are few, so that table keeps its rowid.
+
+Changing anything here needs a new migration in ``migrations/versions`` and a bump of
+:data:`SCHEMA_REVISION` (a test compares both against the migrations).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+# Alembic head this code expects.  Kept as a constant so that opening an up-to-date store
+# costs one SELECT instead of importing Alembic and scanning the migration scripts.
+SCHEMA_REVISION = "0001"
+
+# The extraction lists of a Document, by record kind (``records.kind``) → attribute name.
+RECORD_KINDS: dict[str, str] = {
+    "target": "targets",
+    "milestone": "milestones",
+    "support": "supports",
+    "scenario": "scenarios",
+    "entity": "entities",
+}
+
+# JSONB on PostgreSQL (indexable, compact); plain JSON text elsewhere.
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+# Deterministic constraint names, so later migrations can address them on every backend.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", Text, nullable=False, unique=True),  # one current version per file/URL
+    Column("content_hash", Text, nullable=False, unique=True),
+    Column("format", Text, nullable=False),
+    Column("encoding", Text),
+    Column("size", Integer, nullable=False),
+    Column("title_hint", Text),
+    Column("title", Text),
+    Column("notice_title", Text),
+    Column("doc_number", Text),
+    Column("issuers", Json, nullable=False),
+    Column("issued", Text),
+    Column("published", Text),
+    Column("region", Text),
+    Column("province", Text),
+    Column("level", Text),
+    Column("period_start", Integer),
+    Column("period_end", Integer),
+    Column("script", Text, nullable=False),
+    Column("doc_type", Text),
+    Column("url", Text),
+    Column("index_no", Text),
+    Column("fields", Json, nullable=False),
+    Column("body_start", Integer, nullable=False),
+    Column("warnings", Json, nullable=False),
+    Column("n_sections", Integer, nullable=False),
+    Column("ingested_at", Text, nullable=False),  # ISO 8601, UTC
+    # The bulky columns go last: SQLite stores a row as one record, so listing metadata
+    # never has to walk the overflow pages of the text that follows it.
+    Column("text", Text, nullable=False),  # clean text: every offset below refers to it
+    Column("raw_z", LargeBinary),  # zlib(raw.text UTF-8); NULL when raw.text == text
+    Column("runs", Json, nullable=False),  # MappedText.runs as [[c0, c1, s0, s1], …]
+    # AUTOINCREMENT: never reuse the id of a deleted plan, so an id someone noted down
+    # can't silently start pointing at another document.
+    sqlite_autoincrement=True,
+)
+
+sections = Table(
+    "sections",
+    metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("sid", Text, nullable=False),
+    Column("parent", Text),
+    Column("label", Text),
+    Column("heading", Text),
+    Column("level", Integer, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("text_start", Integer, nullable=False),
+    Column("text_end", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("lead_units", Json, nullable=False),
+    Column("units", Json, nullable=False),
+    PrimaryKeyConstraint("plan_id", "ord"),
+    # No (plan_id, sid) index: the primary key already clusters a plan's sections, and a
+    # plan has at most a few hundred, so finding one by sid is a short range scan.
+    sqlite_with_rowid=False,
+)
+
+plan_tables = Table(
+    "plan_tables",
+    metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("ord", Integer, nullable=False),
+    Column("title", Text),
+    Column("header", Json, nullable=False),
+    Column("rows", Json, nullable=False),
+    Column("section", Text),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("truncated", Boolean, nullable=False),
+    PrimaryKeyConstraint("plan_id", "ord"),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),  # one of RECORD_KINDS
+    Column("ord", Integer, nullable=False),
+    Column("data", Json, nullable=False),
+    PrimaryKeyConstraint("plan_id", "kind", "ord"),
+    sqlite_with_rowid=False,
+)
+
+# Children of a plan, in the order they are written.
+CHILD_TABLES = (sections, plan_tables, records)
