@@ -70,6 +70,9 @@ class Section:
     kind: str = "heading"  # notice | preamble | heading | article | annex
     lead_units: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    # The same units under their canonical names (深圳市发展和改革委员会), see extract/units.py.
+    lead_units_canonical: list[str] = field(default_factory=list)
+    units_canonical: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -144,6 +147,8 @@ class Document:
                     "span": list(self.source_span(s.start, s.end)),
                     "lead_units": list(s.lead_units),
                     "units": list(s.units),
+                    "lead_units_canonical": list(s.lead_units_canonical),
+                    "units_canonical": list(s.units_canonical),
                 }
                 for s in self.sections
             ],

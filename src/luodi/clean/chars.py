@@ -7,7 +7,7 @@ import re
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 # Sentence-final or clause-final marks after which a line break is a real break.
-END_PUNCT = "。！？；：…”’」』）】〕》!?;:"
+END_PUNCT = "。！？；：…”’」』）】〕》］!?;:)]"
 OPENERS = "（〔《「『“‘【［(["
 CLOSERS = "）〕》」』”’】］)]"
 # Spaces that are layout, never content: ASCII, no-break, ideographic (U+3000), thin…

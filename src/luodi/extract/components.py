@@ -7,6 +7,8 @@ from luodi.extract.frontmatter import extract_front_matter
 from luodi.extract.layout import strip_layout
 from luodi.extract.outline import build_outline
 from luodi.extract.pipeline import component
+from luodi.extract.responsibility import assign_units
+from luodi.extract.scenarios import extract_scenarios
 from luodi.extract.tables import extract_tables
 
 component("layout.v1", assigns=("fields", "main_text"))(strip_layout)
@@ -18,5 +20,7 @@ component("classify.v1", requires=("title", "issuers", "body_start"), assigns=("
 )
 component("outline.v1", requires=("body_start",), assigns=("sections",))(build_outline)
 component("tables.v1", requires=("sections",), assigns=("tables",))(extract_tables)
+component("units.v1", requires=("sections", "tables", "region"), assigns=("units", "tasks"))(assign_units)
+component("scenarios.v1", requires=("tables",), assigns=("scenarios",))(extract_scenarios)
 
-DEFAULT_PIPELINE = ["layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1"]
+DEFAULT_PIPELINE = ["layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1", "units.v1", "scenarios.v1"]
