@@ -97,7 +97,8 @@ def classify_region(doc: Document) -> None:
 
 
 def classify_period(doc: Document) -> None:
-    for text in (doc.meta.title, doc.meta.notice_title, doc.text[doc.body_start : doc.body_start + 600]):
+    # Only a title states the plan's period; years in the body are goals or history.
+    for text in (doc.meta.title, doc.meta.notice_title):
         if not text:
             continue
         m = _PERIOD.search(text)

@@ -107,7 +107,7 @@ def _find_notice(lines: list[_Line]) -> _Notice | None:
         # Signature: organisation lines then a date, right after the sentence.
         signature: list[int] = []
         date_line = None
-        for j in range(i + 1, min(len(lines), i + 10)):
+        for j in range(i + 1, min(len(lines), i + 30)):
             t = lines[j].simp
             if _DATE_LINE.match(t):
                 date_line = j
@@ -165,6 +165,10 @@ def extract_front_matter(doc: Document) -> None:
         _add_notice_section(doc, lines, notice)
     else:
         body_line = _title_without_notice(doc, lines)
+        blocks = _signature_blocks(lines, body_line)
+        if blocks:  # a document without a notice is signed where its own text ends
+            meta.issuers, signed = blocks[0]
+            meta.issued = parse_date(signed)
     if not meta.title:
         meta.title = _clean_title(_field(fields, "title") or "") or None
     if not meta.issuers:
@@ -174,6 +178,10 @@ def extract_front_matter(doc: Document) -> None:
     if not meta.issuers and _field(fields, "publisher"):
         meta.issuers = [p for p in re.split(r"[\s、，]+", _field(fields, "publisher") or "") if p]
     meta.doc_number = _doc_number(fields, lines[: max(body_line, 1)], meta.notice_title or meta.title)
+    if not meta.issuers and meta.doc_number and "令" in meta.doc_number:
+        # 中华人民共和国国务院令第693号: the order is issued by the body that numbers it.
+        body = meta.doc_number.split("令")[0].removeprefix("中华人民共和国")
+        meta.issuers = [body] if len(body) >= 2 else []
     meta.published = parse_date(_field(fields, "published"))
     if not meta.issued:
         meta.issued = parse_date(_field(fields, "signed")) or parse_date(_field(fields, "issued"))
@@ -230,18 +238,46 @@ def _closing_date(lines: list[_Line]) -> str | None:
 
 
 def _title_without_notice(doc: Document, lines: list[_Line]) -> int:
-    """No wrapper notice: the first title-like line is the title; an addressee line follows."""
-    for i, line in enumerate(lines[:30]):
+    """No wrapper notice: the title is the last title-like line before the text begins
+    (pages repeat the title in breadcrumbs first); an addressee line may follow it."""
+    title_at = None
+    for i, line in enumerate(lines[:40]):
         t = line.simp.lstrip("#").strip()
         if is_title_like(t):
-            doc.meta.title = _clean_title(line.text)
-            j = i + 1
-            while j < len(lines) and (_DOC_NUMBER.fullmatch(lines[j].simp) or _ORG_LINE.match(lines[j].simp)):
-                j += 1
-            if j < len(lines) and _ADDRESSEE.match(lines[j].simp) and len(lines[j].text) < 200:
-                j += 1
-            return j
-    return 0
+            title_at = i
+        elif title_at is not None and (_ADDRESSEE.match(t) or len(t) > 60 or _heading_start(t)):
+            break
+    if title_at is None:
+        return 0
+    doc.meta.title = _clean_title(lines[title_at].text)
+    j = title_at + 1
+    while j < len(lines) and (_DOC_NUMBER.fullmatch(lines[j].simp) or _ORG_LINE.match(lines[j].simp)):
+        j += 1
+    if j < len(lines) and _ADDRESSEE.match(lines[j].simp) and len(lines[j].text) < 200:
+        j += 1
+    return j
+
+
+def _heading_start(line: str) -> bool:
+    from luodi.extract.outline import match_heading
+
+    return match_heading(line) is not None
+
+
+def _signature_blocks(lines: list[_Line], start: int) -> list[tuple[list[str], str]]:
+    """(issuers, date) of every signature block — organisation lines right above a date line."""
+    blocks = []
+    for k in range(start, len(lines)):
+        if not _DATE_LINE.match(lines[k].simp):
+            continue
+        names: list[str] = []
+        j = k - 1
+        while j >= start and _ORG_LINE.match(lines[j].simp) and len(names) < 30:
+            names.insert(0, lines[j].text)
+            j -= 1
+        if names:
+            blocks.append((names, lines[k].simp))
+    return blocks
 
 
 def _add_notice_section(doc: Document, lines: list[_Line], notice: _Notice) -> None:
