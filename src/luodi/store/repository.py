@@ -173,6 +173,11 @@ class Store:
             found = conn.scalar(select(plans.c.id).where(plans.c.content_hash == content_hash))
         return int(found) if found is not None else None
 
+    def known_hashes(self) -> set[str]:
+        """Content hashes of every stored plan (one query, so a batch skips unchanged files cheaply)."""
+        with self._reading() as conn:
+            return set(conn.scalars(select(plans.c.content_hash)))
+
     def get_plan(self, key: str | int) -> dict[str, Any]:
         """``Document.to_json()`` of a stored plan plus ``id`` and ``ingested_at``.
 
