@@ -93,8 +93,11 @@ class MappedText:
         if end <= start:
             return out
         pieces.append(self.text[start:end])
-        for c0, c1, s0, s1 in self.runs:
-            if c1 <= start or c0 >= end:
+        first = max(bisect_right(self._starts, start) - 1, 0)
+        for c0, c1, s0, s1 in self.runs[first:]:
+            if c0 >= end:
+                break
+            if c1 <= start:
                 continue
             a, b = max(c0, start), min(c1, end)
             if c1 - c0 == s1 - s0:

@@ -185,6 +185,7 @@ _FRAGMENT = re.compile(
     rf"^[\d\s.．〔〕（）()\[\]“”‘’《》、，,%％\-－—~～:：]{{1,24}}$|^[年月日号个家项元万亿]$|^[{OPENERS}]$|^[.…·\s]{{3,}}[\d\s\-]*$"
 )
 _UNIT_START = re.compile(r"^[年月日号个家项元万亿%％．.、]")
+_ENDS_WITH_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日$")
 _TITLE_TAIL = re.compile(rf"^\S{{0,30}}(?:{DOC_TYPE_WORDS})(?:（[^）]*）)?$")
 
 
@@ -239,9 +240,11 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
         return True
     if _DOC_TYPE_ONLY.match(nxt) and len(prev) <= 40 and not _is_standalone(prev):
         return True  # "四川省深化新能源上网电价市场化改革" + "实施方案"
-    # A sentence broken by a page break: a long line cut mid-word, continued by text.
-    long_paragraph = len(prev) >= 25 and ("，" in prev or "。" in prev)
-    return long_paragraph and bool(re.match(rf"[{CJK}\w“（]", nxt))
+    # A sentence broken by a page break: a long line cut mid-word, continued by text —
+    # not a signature date followed by a title, nor a short title-like line.
+    long_paragraph = len(prev) >= 25 and ("，" in prev or "。" in prev) and not _ENDS_WITH_DATE.search(prev)
+    sentence_like = len(nxt) > 40 or bool(re.search("[，。；、]", nxt))
+    return long_paragraph and sentence_like and bool(re.match(rf"[{CJK}\w“（]", nxt))
 
 
 def join_broken_lines(mt: MappedText) -> MappedText:

@@ -19,12 +19,15 @@ from luodi.text import to_simplified
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+_TRAILING_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日$")
+# Signatures of orders list office holders: "中华人民共和国公安部部长" then the name.
+_OFFICE = re.compile(r"(部长|主任|局长|署长|总理|主席|书记|委员长|行长|会长|厅长|市长|省长)$")
 _DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,15}\s*[〔\[［(（【]\s*(?:19|20)\d{2}\s*[〕\]］)）】]\s*\d{1,4}\s*号"
     r"|[\u4e00-\u9fff]{0,12}令\s*第\s*\d{1,4}\s*号"
 )
 _ISSUE_SENTENCE = re.compile(
-    r"《([^《》\n]{4,120})》[^。\n《]{0,40}?(?:印发给你们|印发你们|现予以?印发|予以印发|现予公布|予以发布|现印发)"
+    r"《([^《》\n]{4,120})》[^。\n《]{0,120}?(?:印发给你们|印发你们|现予以?印发|予以印发|现予公布|予以发布|现印发)"
     r"|(?:现|特)(?:将|公布)《([^《》\n]{4,120})》"
 )
 _NOTICE_TITLE = re.compile(r"关于(?:印发|转发|发布)(.+)的通知")
@@ -118,6 +121,8 @@ def _find_notice(lines: list[_Line]) -> _Notice | None:
             if j == i + 1 and len(t) < 200 and "。" in t:  # a second sentence of the notice
                 continue
             break
+        if date_line is None and _TRAILING_DATE.search(line.simp):
+            date_line = i  # "…起施行。总理 李克强 2017年12月25日" on one line
         if date_line is None:
             signature = []
         first = i
@@ -154,9 +159,9 @@ def extract_front_matter(doc: Document) -> None:
             meta.notice_title = _clean_title(lines[notice.title_line].text)
         elif "title" in _field_roles(fields):
             meta.notice_title = _field(fields, "title")
-        meta.issuers = [lines[j].text for j in notice.signature]
+        meta.issuers = _signers([lines[j].text for j in notice.signature])
         if notice.date_line is not None:
-            meta.issued = parse_date(lines[notice.date_line].text)
+            meta.issued = parse_date(_TRAILING_DATE.search(lines[notice.date_line].simp).group(0))  # type: ignore[union-attr]
         body_line = notice.last_line + 1
         title_at = _plan_title_line(lines, body_line, to_simplified(notice.plan_title))
         if title_at is not None:
@@ -190,6 +195,19 @@ def extract_front_matter(doc: Document) -> None:
     doc.body_start = lines[body_line].start if body_line < len(lines) else len(doc.text)
 
 
+def _signers(names: list[str]) -> list[str]:
+    """Bodies of a signature block: office titles become their body, personal names go."""
+    out = []
+    for name in names:
+        simple = to_simplified(name)
+        office = _OFFICE.search(simple)
+        if office and len(simple) > len(office.group(0)) + 1:
+            out.append(name[: office.start()])
+        elif _ORG_LINE.match(simple) or len(simple) > 4:
+            out.append(name)
+    return out
+
+
 def _field_roles(fields: dict[str, str]) -> set[str]:
     from luodi.extract.layout import FIELD_KEYS
 
@@ -211,8 +229,10 @@ def _doc_number(fields: dict[str, str], header: list[_Line], title: str | None) 
     if value:
         m = _DOC_NUMBER.search(value)
         return _tidy_number(m.group(0)) if m else value.strip("()（） ") or None
-    for line in header:
+    for k, line in enumerate(header):
         t = line.simp
+        if t == "令" and k + 1 < len(header) and re.fullmatch(r"第\s*\d{1,4}\s*号", header[k + 1].simp):
+            return "令" + header[k + 1].simp
         m = _DOC_NUMBER.search(t)
         if m and (len(t) - len(m.group(0)) <= 4 or t.endswith(("）", ")")) and "《" not in t[m.end() :]):
             if "〔" in t and "印发" in t and "《" in t and t.find("《") < m.start():
