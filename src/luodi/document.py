@@ -100,10 +100,26 @@ class Document:
     scenarios: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _simplified: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
         return self.mapped.text
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The simplified view is a cache: rebuilt on demand, not shipped between processes.
+        state = self.__dict__.copy()
+        state["_simplified"] = None
+        return state
+
+    @property
+    def simplified(self) -> str:
+        """Simplified-Chinese view of ``text`` (same length), for matching; cached per text."""
+        from luodi.text import to_simplified
+
+        if self._simplified is None or self._simplified[0] is not self.text:
+            self._simplified = (self.text, to_simplified(self.text))
+        return self._simplified[1]
 
     def section_text(self, section: Section) -> str:
         return self.text[section.text_start : section.text_end].strip()

@@ -9,6 +9,7 @@ and broken lines are rejoined last, when the lines look the way the outline expe
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from luodi.clean.chars import CJK, CLOSERS, DOC_TYPE_WORDS, END_PUNCT, OPENERS, SPACE
@@ -56,7 +57,8 @@ def split_run_on_articles(mt: MappedText) -> MappedText:
 
 # -- inline pinyin glosses: 產(chǎn)業(yè) -> 產業 ---------------------------------------------
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_GLOSS = re.compile(rf"(?<=[{CJK}])[(（]([a-z{_TONED}]{{1,7}})[)）]")
+_GLOSS = re.compile(rf"[(（]([a-z{_TONED}]{{1,7}})[)）]")
+_CJK_CHAR = re.compile(f"[{CJK}]")
 _TONED_RE = re.compile(f"[{_TONED}]")
 
 
@@ -66,7 +68,9 @@ def strip_pinyin_glosses(mt: MappedText) -> MappedText:
     A toned syllable is unmistakable; a toneless one (``的(de)``) is removed only when
     the document is full of toned glosses, so ``(a)`` in an ordinary text survives.
     """
-    matches = list(_GLOSS.finditer(mt.text))
+    text = mt.text
+    # The gloss must follow a Chinese character (checked here: a look-behind would be tried at every position).
+    matches = [m for m in _GLOSS.finditer(text) if m.start() and _CJK_CHAR.match(text, m.start() - 1)]
     toned = sum(1 for m in matches if _TONED_RE.search(m.group(1)))
     dense = toned >= 5
     edits = [(m.start(), m.end(), "") for m in matches if dense or _TONED_RE.search(m.group(1))]
@@ -103,29 +107,42 @@ _FULLWIDTH_ALNUM = {cp: chr(cp - 0xFEE0) for cp in range(0xFF10, 0xFF1A)}  # ０
 _FULLWIDTH_ALNUM.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH_ALNUM.update({cp: chr(cp - 0xFEE0) for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH_ALNUM[0xFF05] = "%"  # ％
+_HAS_FULLWIDTH = re.compile("[\uff05\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 # ASCII punctuation touching a CJK character (or a full-width bracket) is Chinese punctuation.
 _CJKISH = f"[{CJK}（）《》“”〔〕、，。]"
-_HALF_PUNCT = re.compile(rf"(?<={_CJKISH})\s?[(),:;!?]|[(),:;!?](?={_CJKISH})|(?<=\d)\)(?={_CJKISH})|\((?=\d+\))")
 
 
 def normalise_width(mt: MappedText) -> MappedText:
     """Full-width digits and letters become ASCII; ASCII punctuation in Chinese text
     becomes its full-width form, so every later pattern has one form to match."""
-    mt = mt.translate(_FULLWIDTH_ALNUM)
+    if _HAS_FULLWIDTH.search(mt.text):  # translate() costs a dict lookup per character
+        mt = mt.translate(_FULLWIDTH_ALNUM)
+    text = mt.text
+    edits: list[Edit] = []
+    for m in _HALF_CANDIDATE.finditer(text):
+        i, ch = m.start(), m.group(0)
+        before = text[i - 1] if i else ""
+        if before == " " and i > 1:
+            before = text[i - 2]
+        after = text[i + 1 : i + 2]
+        if _is_cjkish(before) or _is_cjkish(after) or (ch == ")" and before.isdigit() and _is_cjkish(after)):
+            edits.append((i, i + 1, _HALF_TO_FULL[ch]))
+        elif ch == "(" and _FULL_CLOSE_AHEAD.match(text, i + 1):
+            edits.append((i, i + 1, "（"))  # (2020-2022年）: opened before digits, closed full-width
+    return mt.edit(edits)
 
-    def full(m: re.Match[str]) -> str:
-        return _HALF_TO_FULL[m.group(0)[-1]]
 
-    mt = mt.sub(_HALF_PUNCT, full)
-    # A "(" opened before CJK text and closed after digits: (2020-2022年) -> （2020-2022年）.
-    return mt.sub(re.compile(r"\((?=[^()\n]{0,40}）)"), "（")
+_HALF_CANDIDATE = re.compile(r"[(),:;!?]")
+_CJKISH_RE = re.compile(_CJKISH)
+_FULL_CLOSE_AHEAD = re.compile(r"[^()\n]{0,40}）|\d+\)")
+
+
+def _is_cjkish(ch: str) -> bool:
+    return bool(ch) and bool(_CJKISH_RE.match(ch))
 
 
 # -- spaces ---------------------------------------------------------------------------
-_EDGE = re.compile(rf"^[{SPACE}\t]*(.*?)[{SPACE}\t]*$")
-_INNER_SPACE = re.compile(rf"(?<=[^\x00-\x7f])[{SPACE}]+|[{SPACE}]+(?=[^\x00-\x7f])|(?<=[\x21-\x7e])[{SPACE}]{{2,}}(?=[\x21-\x7e])")
-_CELL_SPACE = re.compile(rf"[{SPACE}]+")
 
 
 def _is_table_row(line: str) -> bool:
@@ -138,11 +155,12 @@ _WORD_CJK = re.compile(f"[{CJK}]{{2}}")
 
 def _kept_space(line: str, start: int, end: int) -> str:
     """A space between two Chinese words separates names (两个发文机关); one next to a
-    single letter-spaced character (国 家 能 源 局) or next to digits (2023 年) is layout."""
+    single letter-spaced character (国 家 能 源 局) or next to digits (2023 年) is layout;
+    between Latin words one space stays."""
     before, after = line[max(0, start - 2) : start], line[end : end + 2]
     if _WORD_CJK.fullmatch(before) and _WORD_CJK.fullmatch(after):
         return " "
-    if before[-1:].isascii() and after[:1].isascii() and end - start >= 2:
+    if before[-1:].isascii() and after[:1].isascii():
         return " "
     return ""
 
@@ -151,28 +169,46 @@ def normalise_spaces(mt: MappedText) -> MappedText:
     """Trim lines; drop spaces next to Chinese text (``2023 年`` -> ``2023年``); keep
     single spaces between Latin words.  Table rows keep their tabs (empty cells too)
     and a single space between words, which may separate two names in one cell."""
+    text = mt.text
     edits: list[Edit] = []
-    pos = 0
-    for line in mt.text.split("\n"):
-        if _is_table_row(line):
-            for m in _CELL_SPACE.finditer(line):
-                at_edge = m.start() == 0 or m.end() == len(line) or "\t" in line[m.start() - 1 : m.end() + 1]
-                if at_edge or m.group(0) != " ":
-                    edits.append((pos + m.start(), pos + m.end(), "" if at_edge else " "))
+    table_rows = _table_row_spans(text) if "\t" in text else []
+    for m in _SPACE_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        line_start = text.rfind("\n", 0, a) + 1
+        line_end = text.find("\n", b)
+        line_end = len(text) if line_end < 0 else line_end
+        run = m.group(0)
+        at_edge = a == line_start or b == line_end
+        if table_rows and _inside(table_rows, a):
+            keep = "" if at_edge or "\t" in text[a - 1 : b + 1] or "\t" in run else " "
+            keep = keep if "\t" not in run else run.replace(" ", "").replace("\u3000", "")
+        elif at_edge:
+            keep = ""
+        elif "\t" in run:
+            keep = ""
         else:
-            m = _EDGE.match(line)
-            assert m is not None
-            if m.start(1) > 0:
-                edits.append((pos, pos + m.start(1), ""))
-            if m.end(1) < len(line):
-                edits.append((pos + m.end(1), pos + len(line), ""))
-            body = m.group(1)
-            for inner in _INNER_SPACE.finditer(body):
-                keep = _kept_space(body, inner.start(), inner.end())
-                if keep != inner.group(0):
-                    edits.append((pos + m.start(1) + inner.start(), pos + m.start(1) + inner.end(), keep))
-        pos += len(line) + 1
+            keep = _kept_space(text, a, b)
+        if keep != run:
+            edits.append((a, b, keep))
     return mt.edit(edits)
+
+
+_SPACE_RUN = re.compile(rf"[{SPACE}\t]+")
+
+
+def _table_row_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for line in text.split("\n"):
+        if _is_table_row(line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    i = bisect_right(spans, (offset, 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= offset <= spans[i][1]
 
 
 # -- broken lines ---------------------------------------------------------------------

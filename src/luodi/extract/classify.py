@@ -111,12 +111,13 @@ def classify_period(doc: Document) -> None:
 
 def classify_script(doc: Document) -> None:
     """hant when a noticeable share of the Chinese characters change under t2s."""
-    sample = "".join(CJK_RE.findall(doc.text[:20000]))
-    if not sample:
+    text, simplified = doc.text[:6000], doc.simplified[:6000]
+    if text == simplified:
+        doc.meta.script = "hans"
         return
-    simplified = to_simplified(sample)
-    changed = sum(1 for a, b in zip(sample, simplified, strict=False) if a != b)
-    doc.meta.script = "hant" if changed / len(sample) > 0.03 else "hans"
+    cjk = len(CJK_RE.findall(text)) or 1
+    changed = sum(1 for a, b in zip(text, simplified, strict=False) if a != b)
+    doc.meta.script = "hant" if changed / cjk > 0.03 else "hans"
 
 
 def classify_doc_type(doc: Document) -> None:

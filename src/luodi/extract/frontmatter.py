@@ -44,10 +44,9 @@ class _Line:
     simp: str  # simplified view, same length (matching)
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str, simplified: str) -> list[_Line]:
     out: list[_Line] = []
     pos = 0
-    simplified = to_simplified(text)
     for raw in text.split("\n"):
         out.append(_Line(pos, pos + len(raw), raw, simplified[pos : pos + len(raw)]))
         pos += len(raw) + 1
@@ -148,7 +147,7 @@ def _plan_title_line(lines: list[_Line], start: int, plan_title: str) -> int | N
 
 
 def extract_front_matter(doc: Document) -> None:
-    lines = _lines(doc.text)
+    lines = _lines(doc.text, doc.simplified)
     meta = doc.meta
     fields = meta.fields
     notice = _find_notice(lines)

@@ -114,7 +114,7 @@ def _apply_stars(doc: Document, simplified: str) -> None:
 
 def assign_units(doc: Document) -> None:
     text = doc.text
-    simplified = to_simplified(text)
+    simplified = doc.simplified
     for sec in list(doc.sections):
         if sec.kind not in ("heading", "article"):
             continue

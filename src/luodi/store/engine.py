@@ -15,7 +15,7 @@ SQLite notes
 
 from __future__ import annotations
 
-import json
+import orjson
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +29,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def _dumps(value: Any) -> str:
-    # ensure_ascii=False: a Chinese character costs 3 bytes instead of a 6-byte \\uXXXX escape.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # orjson writes UTF-8 (a Chinese character costs 3 bytes, not a 6-byte \\uXXXX escape)
+    # and is several times faster than json.dumps on the many small lists a plan stores.
+    return orjson.dumps(value).decode("utf-8")
 
 
 def to_url(url_or_path: str | Path) -> URL:
