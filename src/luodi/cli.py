@@ -76,7 +76,8 @@ def ingest(
 
     Example: luodi ingest ../shared/seeds/ plan.html plan.docx
     """
-    from luodi.operations import IngestResult, ingest as run_ingest, sample_paths
+    from luodi.operations import IngestResult, sample_paths
+    from luodi.operations import ingest as run_ingest
 
     inputs = list(paths or []) + (sample_paths() if samples else [])
     if not inputs:
@@ -142,8 +143,12 @@ def _summary_json(p: Any) -> dict[str, Any]:
     }
 
 
+PlanArg = Annotated[str, typer.Argument(help="Plan id, content-hash prefix or source path.")]
+FileArg = Annotated[Path, typer.Argument(help="A plan file (text, HTML, Markdown, DOCX, PDF).")]
+
+
 @app.command()
-def show(plan: Annotated[str, typer.Argument(help="Plan id, content-hash prefix or source path.")], as_json: JsonOpt = False) -> None:
+def show(plan: PlanArg, as_json: JsonOpt = False) -> None:
     """A stored plan's metadata and its outline as a tree."""
     store = _store()
     if Path(plan).exists():  # a file path names the plan stored from it
@@ -161,7 +166,7 @@ def show(plan: Annotated[str, typer.Argument(help="Plan id, content-hash prefix 
 
 
 @app.command()
-def extract(file: Annotated[Path, typer.Argument(help="A plan file (text, HTML, Markdown, DOCX, PDF).")], as_json: JsonOpt = False) -> None:
+def extract(file: FileArg, as_json: JsonOpt = False) -> None:
     """Parse one file without storing it and print the document."""
     from luodi.parse import parse_file
 

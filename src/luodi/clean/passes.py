@@ -26,7 +26,9 @@ def normalise_newlines(mt: MappedText) -> MappedText:
 
 
 # -- pages flattened onto one line ----------------------------------------------------
-_FLAT_SPACE = re.compile(r"(?<![A-Za-z0-9])[ \u00a0\u3000]+(?![A-Za-z0-9])|(?<=[^\x00-\x7f])[ \u00a0]+|[ \u00a0]+(?=[^\x00-\x7f])")
+_FLAT_SPACE = re.compile(
+    r"(?<![A-Za-z0-9])[ \u00a0\u3000]+(?![A-Za-z0-9])|(?<=[^\x00-\x7f])[ \u00a0]+|[ \u00a0]+(?=[^\x00-\x7f])"
+)
 
 
 def split_flattened_lines(mt: MappedText) -> MappedText:
@@ -258,7 +260,7 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
         return not ((prev[-1] in "。！？" or short_heading) and nxt[:1].isdigit())
     if nxt[0] in CLOSERS or nxt[0] in "、，。；：！？%％":
         return True
-    if _FRAGMENT.match(prev) and (prev[-1] in OPENERS or prev[-1] in "．." or prev.isdigit() and len(prev) <= 2):
+    if _FRAGMENT.match(prev) and (prev[-1] in OPENERS or prev[-1] in "．." or (prev.isdigit() and len(prev) <= 2)):
         return True
     if prev[-1] in OPENERS:
         return True

@@ -233,7 +233,7 @@ def _doc_number(fields: dict[str, str], header: list[_Line], title: str | None) 
         if t == "令" and k + 1 < len(header) and re.fullmatch(r"第\s*\d{1,4}\s*号", header[k + 1].simp):
             return "令" + header[k + 1].simp
         m = _DOC_NUMBER.search(t)
-        if m and (len(t) - len(m.group(0)) <= 4 or t.endswith(("）", ")")) and "《" not in t[m.end() :]):
+        if m and (len(t) - len(m.group(0)) <= 4 or (t.endswith(("）", ")")) and "《" not in t[m.end() :])):
             if "〔" in t and "印发" in t and "《" in t and t.find("《") < m.start():
                 # "关于印发《…》的通知（川发改价格〔2025〕480号）": the number trails the title.
                 return _tidy_number(m.group(0))

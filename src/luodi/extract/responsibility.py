@@ -55,7 +55,7 @@ def split_units(text: str) -> list[str]:
     """Split at 、，；, but never inside brackets: 有关区（市）县政府 stays whole."""
     parts: list[str] = []
     depth = 0
-    current = []
+    current: list[str] = []
     for ch in text:
         if ch in _OPEN:
             depth += 1

@@ -7,6 +7,7 @@ found by name (序号, 应用领域/领域/类别, 责任单位/牵头单位), w
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from luodi.document import Document, Table
 from luodi.text import to_simplified
@@ -35,7 +36,7 @@ def _seq(cell: str) -> int | None:
     return int(cell) if cell.isdigit() else None
 
 
-def scenarios_from_table(table: Table) -> list[dict[str, object]]:
+def scenarios_from_table(table: Table) -> list[dict[str, Any]]:
     name_col = _col(table.header, _NAME)
     if name_col is None:
         return []

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from luodi.clean.mapped import MappedText
-from luodi.extract.units import canonical_units
 from luodi.document import Document, Metadata, Period, RawDocument, Section, Table
+from luodi.extract.units import canonical_units
 from luodi.store.schema import RECORD_KINDS
 
 # Mapping[Any, …]: SQLAlchemy's RowMapping is keyed by names *or* columns.

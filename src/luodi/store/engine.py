@@ -15,10 +15,10 @@ SQLite notes
 
 from __future__ import annotations
 
-import orjson
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 
