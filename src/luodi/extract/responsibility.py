@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from luodi.document import Document, Section, Table
+from luodi.extract.deadlines import parse_deadline
 from luodi.extract.units import canonical_units
 from luodi.text import to_simplified
 
@@ -24,7 +25,8 @@ _ROLE_LABEL = re.compile(rf"({_ROLE})\s*[：:]")
 _SEPARATORS = "、，,；;"
 _STAR = "☆★"
 _STAR_LEGEND = re.compile(rf"[{_STAR}]\S{{0,6}}(?:为|是|表示)\S{{0,4}}牵头")
-_LEAD_ROLES = ("牵头", "主责")
+_LEAD_ROLES: tuple[str, ...] = ("牵头", "主责")
+_CO_ROLES = ("配合", "协办", "参与", "协同")
 
 
 @dataclass
@@ -52,22 +54,23 @@ def _closing(text: str, open_at: int) -> int:
 
 
 def split_units(text: str) -> list[str]:
-    """Split at 、，；, but never inside brackets: 有关区（市）县政府 stays whole."""
+    """Split at 、，；, but never inside brackets (有关区（市）县政府 stays whole) nor inside
+    the fixed phrase 区、县（市） (各区、县（市）政府 is one body)."""
     parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for ch in text:
+    depth = start = 0
+    for i, ch in enumerate(text):
         if ch in _OPEN:
             depth += 1
         elif ch in "）)］]〕】":
             depth = max(depth - 1, 0)
-        if ch in _SEPARATORS and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
+        elif ch in _SEPARATORS and depth == 0 and not _IDIOM.match(text, i - 1):
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
     return [u for u in (_tidy(p) for p in parts) if u]
+
+
+_IDIOM = re.compile("区、县（市）")
 
 
 def _tidy(unit: str) -> str:
@@ -83,10 +86,15 @@ def parse_mention(body: str, simplified: str) -> tuple[list[str], list[str]]:
     leads: list[str] = []
     units: list[str] = []
     labels = list(_ROLE_LABEL.finditer(simplified))
+    roles = [m.group(1) for m in labels]
+    # Beside 配合/协办 units and no 牵头 label, the 责任 unit is the one that leads.
+    lead_roles = _LEAD_ROLES + (("责任", "负责") if any(r.startswith(_CO_ROLES) for r in roles) else ())
+    if any(r.startswith("牵头") for r in roles):
+        lead_roles = _LEAD_ROLES
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
         names = split_units(body[m.end() : end])
-        (leads if m.group(1).startswith(_LEAD_ROLES) else units).extend(names)
+        (leads if m.group(1).startswith(lead_roles) else units).extend(names)
     return leads, units
 
 
@@ -185,6 +193,7 @@ def _split_into_tasks(doc: Document, sec: Section, paragraphs: list[tuple[int, i
 _TASK_HEADERS = ("重点任务", "主要任务", "工作任务", "具体任务", "任务", "工作内容", "工作措施", "主要内容", "事项")
 _LEAD_HEADERS = ("牵头单位", "牵头部门", "责任单位", "主责单位", "负责单位", "责任部门")
 _CO_HEADERS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
+_DEADLINE_HEADERS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限")
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
@@ -203,6 +212,7 @@ def _tasks_from_table(doc: Document, table: Table) -> None:
     if task_col is None or lead_col is None or _column(table.header, ("场景名称", "场景")) is not None:
         return
     co_col = _column(table.header, _CO_HEADERS)
+    due_col = _column(table.header, _DEADLINE_HEADERS)
     lead_is_lead = "牵头" in to_simplified(table.header[lead_col]) or co_col is not None
     parent = next((s for s in doc.sections if s.id == table.section), None)
     row_starts = _row_offsets(doc.text, table)
@@ -223,6 +233,23 @@ def _tasks_from_table(doc: Document, table: Table) -> None:
         if co_col is not None:
             task.units += split_units(row[co_col].replace(" ", "、"))
         doc.sections.append(task)
+        if due_col is not None and row[due_col].strip():
+            _deadline_milestone(doc, task, row[due_col].strip(), start, end)
+
+
+def _deadline_milestone(doc: Document, task: Section, cell: str, row_start: int, row_end: int) -> None:
+    """The 完成时限 cell of a task row is a milestone for that task."""
+    year, deadline = parse_deadline(to_simplified(cell))
+    if year is None:
+        return
+    at = doc.text.rfind(cell, row_start, row_end)
+    span = doc.source_span(at, at + len(cell))
+    doc.milestones.append(
+        {
+            "year": year, "deadline": deadline, "action": task.heading, "quote": doc.raw.text[span[0] : span[1]],
+            "section": task.id, "span": list(span), "source": "task_table",
+        }
+    )
 
 
 def _row_offsets(text: str, table: Table) -> list[tuple[int, int]]:

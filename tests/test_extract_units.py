@@ -1,0 +1,116 @@
+"""Responsible units in shapes the sample plans don't show: ☆ leads with a legend, 〔…〕
+and ［…］ brackets, 配合/协办 roles, a task-breakdown table, traditional script with
+half-width punctuation, 第X条 articles.  Expectations written by hand from tests/data/units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from luodi.document import Document
+from luodi.extract.responsibility import split_units
+from luodi.extract.units import canonical_units
+from luodi.parse import parse_file
+
+DATA = REPO / "tests" / "data" / "units"
+
+
+def units_by_heading(doc: Document) -> dict[str, tuple[list[str], list[str]]]:
+    return {s.heading or "": (s.lead_units, s.units) for s in doc.sections if s.lead_units or s.units}
+
+
+@pytest.fixture(scope="module")
+def hangzhou() -> Document:
+    return parse_file(DATA / "hangzhou_task_table.txt")
+
+
+def test_units_star_marks_lead_with_legend(hangzhou: Document) -> None:
+    assert units_by_heading(hangzhou)["夯实算力基础"] == (["市发改委"], ["市经信局", "市数据资源局"])
+
+
+def test_units_tortoise_brackets_keep_bracketed_names_whole(hangzhou: Document) -> None:
+    assert units_by_heading(hangzhou)["强化模型研发"] == (["市科技局"], ["市经信局", "各区、县（市）政府"])
+
+
+def test_units_responsible_with_assisting_units_is_the_lead(hangzhou: Document) -> None:
+    assert units_by_heading(hangzhou)["拓展应用场景"] == (["市城管局"], ["市公安局", "市交通运输局"])
+
+
+def test_units_task_breakdown_table_rows_become_tasks(hangzhou: Document) -> None:
+    tasks = [s for s in hangzhou.sections if s.kind == "task"]
+    assert [(t.heading, t.lead_units, t.units) for t in tasks] == [
+        ("建成城市智能算力中心", ["市发改委"], ["市经信局", "市数据资源局"]),
+        ("发布人工智能应用场景清单", ["市经信局"], ["各区、县（市）政府"]),
+        ("组建人工智能产业联盟", ["市科技局"], ["市经信局"]),
+    ]
+    annex = next(s for s in hangzhou.sections if s.kind == "annex")
+    assert all(t.parent == annex.id for t in tasks)
+
+
+def test_units_task_table_deadlines_become_milestones(hangzhou: Document) -> None:
+    table_milestones = [m for m in hangzhou.milestones if m.get("source") == "task_table"]
+    assert [(m["action"], m["deadline"]) for m in table_milestones] == [
+        ("建成城市智能算力中心", "2024-12-31"),
+        ("发布人工智能应用场景清单", "2025-06-30"),
+        ("组建人工智能产业联盟", "2024-06-30"),
+    ]
+    for m in table_milestones:
+        assert hangzhou.raw.text[m["span"][0] : m["span"][1]] == m["quote"]
+
+
+def test_units_canonical_names_use_the_plans_city(hangzhou: Document) -> None:
+    first = next(s for s in hangzhou.sections if s.heading == "夯实算力基础")
+    assert first.lead_units_canonical == ["杭州市发展和改革委员会"]
+    assert first.units_canonical[0] == "杭州市经济和信息化局"
+
+
+def test_units_traditional_half_width_parentheses() -> None:
+    doc = parse_file(DATA / "taipei_traditional.txt")
+    got = units_by_heading(doc)
+    assert got["建置人工智慧研發中心"] == ([], ["產業發展局", "資訊局"])
+    assert got["培育人工智慧人才"] == (["教育局"], ["勞動局", "產業發展局"])
+
+
+def test_units_in_articles() -> None:
+    doc = parse_file(DATA / "province_articles.txt")
+    articles = {s.label: (s.lead_units, s.units) for s in doc.sections if s.kind == "article"}
+    assert articles["第三条"] == ([], ["省发展改革委", "省工业和信息化厅"])
+    assert articles["第四条"] == (["省教育厅"], ["省科技厅", "省人力资源社会保障厅"])
+    assert articles["第二条"] == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("市科技局、市发改委，有关区（市）县政府", ["市科技局", "市发改委", "有关区（市）县政府"]),
+        ("市前海管理局等", ["市前海管理局"]),
+        ("各区政府（新区管委会）；深汕特别合作区管委会", ["各区政府（新区管委会）", "深汕特别合作区管委会"]),
+        ("市经信局，各区、县（市）政府", ["市经信局", "各区、县（市）政府"]),
+    ],
+)
+def test_units_split(written: str, expected: list[str]) -> None:
+    assert split_units(written) == expected
+
+
+def test_units_canonical_inherits_the_first_prefix() -> None:
+    from luodi.document import Metadata
+
+    meta = Metadata(region="深圳市", level="city", province="广东省")
+    assert canonical_units(["市科技创新委", "发展改革委", "工业和信息化局"], meta) == [
+        "深圳市科技创新委员会",
+        "深圳市发展和改革委员会",
+        "深圳市工业和信息化局",
+    ]
+    assert canonical_units(["市委宣传部", "各区"], meta) == ["深圳市委宣传部", "各区"]
+
+
+def test_units_user_registry_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from luodi.document import Metadata
+
+    extra = tmp_path / "units.tsv"
+    extra.write_text("数字经济发展局\t数字经济局|数经局\n", "utf-8")
+    monkeypatch.setenv("LUODI_UNITS", str(extra))
+    meta = Metadata(region="成都市", level="city")
+    assert canonical_units(["市数经局"], meta) == ["成都市数字经济发展局"]
