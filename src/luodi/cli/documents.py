@@ -1,68 +1,17 @@
-"""The ``luodi`` command line: one thing per command, JSON on stdout with ``--json``,
-one-line errors on stderr and a non-zero exit code when something failed."""
+"""Document commands: ingest, list, show, extract."""
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.tree import Tree
 
-from luodi import __version__
-from luodi.config import default_db_path
+from luodi.cli.common import JsonOpt, app, dump, err, fail, open_store, out
 from luodi.errors import LuodiError
-
-app = typer.Typer(
-    name="luodi",
-    help="落地 luodi: Chinese policy plans as structured, searchable, trackable data.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-_state: dict[str, Path] = {}
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-def _dump(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _store() -> Any:
-    from luodi.store import Store
-
-    try:
-        return Store.open(_state["db"])
-    except LuodiError as exc:
-        raise _fail(str(exc)) from exc
-
-
-@app.callback()
-def main_options(
-    db: Annotated[
-        Path | None,
-        typer.Option("--db", envvar="LUODI_DB", help="SQLite file (or database URL) of the store.", show_default=False),
-    ] = None,
-    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
-) -> None:
-    """Global options.  The default store is a SQLite file in your user data directory."""
-    if version:
-        out.print(f"luodi {__version__}")
-        raise typer.Exit()
-    _state["db"] = db or default_db_path()
 
 
 @app.command()
@@ -81,11 +30,11 @@ def ingest(
 
     inputs = list(paths or []) + (sample_paths() if samples else [])
     if not inputs:
-        raise _fail("nothing to ingest: give files or directories, or --samples", 2)
+        raise fail("nothing to ingest: give files or directories, or --samples", 2)
     missing = [p for p in inputs if not p.exists()]
     for p in missing:
         err.print(f"[red]✗[/red] {p}: no such file or directory", highlight=False)
-    store = _store()
+    store = open_store()
     marks = {"added": "[green]+[/green]", "replaced": "[yellow]~[/yellow]", "unchanged": "[dim]=[/dim]"}
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
@@ -109,7 +58,7 @@ def ingest(
     counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "replaced", "unchanged", "failed")}
     counts["failed"] += len(missing)
     if as_json:
-        _dump({"results": [r.__dict__ for r in results], "summary": counts})
+        dump({"results": [r.__dict__ for r in results], "summary": counts})
     else:
         summary = ", ".join(f"{n} {s}" for s, n in counts.items())
         err.print(f"{len(results) + len(missing)} files: {summary}", highlight=False)
@@ -120,11 +69,11 @@ def ingest(
 @app.command("list")
 def list_plans(as_json: JsonOpt = False) -> None:
     """Stored plans: id, title, issuer, region, date, document number, number of sections."""
-    store = _store()
+    store = open_store()
     plans = store.list_plans()
     store.close()
     if as_json:
-        _dump([_summary_json(p) for p in plans])
+        dump([_summary_json(p) for p in plans])
         return
     table = Table("id", "title", "issuer", "region", "issued", "doc number", "sections", header_style="bold")
     for p in plans:
@@ -150,17 +99,17 @@ FileArg = Annotated[Path, typer.Argument(help="A plan file (text, HTML, Markdown
 @app.command()
 def show(plan: PlanArg, as_json: JsonOpt = False) -> None:
     """A stored plan's metadata and its outline as a tree."""
-    store = _store()
+    store = open_store()
     if Path(plan).exists():  # a file path names the plan stored from it
         plan = str(Path(plan).resolve())
     try:
         data = store.get_plan(plan)
     except LuodiError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     finally:
         store.close()
     if as_json:
-        _dump(data)
+        dump(data)
     else:
         _print_document(data)
 
@@ -173,9 +122,9 @@ def extract(file: FileArg, as_json: JsonOpt = False) -> None:
     try:
         doc = parse_file(file)
     except LuodiError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     if as_json:
-        _dump(doc.to_json())
+        dump(doc.to_json())
     else:
         _print_document(doc.to_json())
 
@@ -211,9 +160,3 @@ def _print_document(data: dict[str, Any]) -> None:
     out.print("  ".join(f"{k}: {n}" for k, n in counts.items()), highlight=False)
 
 
-def main() -> None:
-    app()
-
-
-if __name__ == "__main__":
-    main()

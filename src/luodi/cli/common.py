@@ -1,0 +1,63 @@
+"""Shared pieces of the command line: the app, consoles, the store option, output helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from luodi import __version__
+from luodi.config import default_db_path
+from luodi.errors import LuodiError
+from luodi.store import Store
+
+app = typer.Typer(
+    name="luodi",
+    help="落地 luodi: Chinese policy plans as structured, searchable, trackable data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+_state: dict[str, Path] = {}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def dump(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def open_store() -> Store:
+    """The store named by --db / LUODI_DB (default: the user data directory)."""
+    try:
+        return Store.open(_state["db"])
+    except LuodiError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar="LUODI_DB", help="SQLite file (or database URL) of the store.", show_default=False),
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.")] = False,
+) -> None:
+    """Global options.  The default store is a SQLite file in your user data directory."""
+    if version:
+        out.print(f"luodi {__version__}")
+        raise typer.Exit()
+    _state["db"] = db or default_db_path()
+
+
