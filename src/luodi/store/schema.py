@@ -18,6 +18,8 @@ Changing anything here needs a new migration in ``migrations/versions`` and a bu
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -32,9 +34,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-# Alembic head this code expects.  Kept as a constant so that opening an up-to-date store
-# costs one SELECT instead of importing Alembic and scanning the migration scripts.
-SCHEMA_REVISION = "0001"
+
+def _head_revision() -> str:
+    """The newest migration, read from the file names (``0002_tracking.py`` → "0002").
+
+    Revisions are numbered in sequence, so the highest number is Alembic's head; reading
+    file names keeps opening an up-to-date store at one SELECT without importing Alembic,
+    and a feature adds its migration without editing a shared constant."""
+    versions = Path(__file__).with_name("migrations") / "versions"
+    return max(p.name.split("_", 1)[0] for p in versions.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+# Alembic head this code expects (a test checks it against Alembic's own view).
+SCHEMA_REVISION = _head_revision()
 
 # The extraction lists of a Document, by record kind (``records.kind``) → attribute name.
 RECORD_KINDS: dict[str, str] = {
