@@ -24,13 +24,16 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -159,5 +162,93 @@ records = Table(
     sqlite_with_rowid=False,
 )
 
-# Children of a plan, in the order they are written.
+# Children of a plan, in the order they are written.  Rewritten whenever the plan is
+# re-extracted; tracking rows below are not children: they outlive re-extraction.
 CHILD_TABLES = (sections, plan_tables, records)
+
+# -- tracking (issue 4) -------------------------------------------------------------------
+# A trackable item is a task (a section with units), a target or a milestone of a plan.
+# Items are materialised from the plan and re-synced after re-extraction by their stable
+# ``ref`` (a section id, or a content key of a target/milestone), so reports stay attached.
+track_items = Table(
+    "track_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),  # task | target | milestone
+    Column("ref", Text, nullable=False),  # stable key within the plan
+    Column("parent_id", Integer, ForeignKey("track_items.id", ondelete="SET NULL")),
+    Column("ord", Integer, nullable=False),  # document order
+    Column("title", Text, nullable=False),
+    Column("section", Text),  # section id the item comes from
+    Column("lead_units", Json, nullable=False),
+    Column("units", Json, nullable=False),
+    Column("target", Json),  # targets: value, value_max, unit, qualifier, year, metric
+    Column("deadline", Text),  # derived YYYY-MM-DD
+    Column("deadline_reason", Text),
+    Column("deadline_override", Text),  # set by a user; wins over the derived one
+    Column("override_reason", Text),
+    Column("weight", Float),  # roll-up weight; NULL = equal weights
+    Column("retired", Boolean, nullable=False, default=False),  # gone from the re-extracted plan
+    Column("created_at", Text, nullable=False),
+    UniqueConstraint("plan_id", "kind", "ref"),
+    sqlite_autoincrement=True,
+)
+
+# Progress reports are append-only: a correction is a new report; nothing is updated.
+track_reports = Table(
+    "track_reports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", Integer, ForeignKey("track_items.id", ondelete="CASCADE"), nullable=False),
+    Column("unit", Text, nullable=False),  # reporting unit
+    Column("as_of", Text, nullable=False),  # YYYY-MM-DD the report describes
+    Column("value", Float),  # achieved value, in the target's unit
+    Column("percent", Float),  # 0–100 for tasks
+    Column("level", Text),  # none | not_started | limited | substantial | complete
+    Column("note", Text),
+    Column("evidence", Json, nullable=False),  # [{"url": …} | {"sha256", "name", "size", "mime"}]
+    Column("author", Text),
+    Column("created_at", Text, nullable=False),  # when it was filed (UTC ISO 8601)
+    Index("ix_track_reports_item_id_as_of", "item_id", "as_of"),
+    sqlite_autoincrement=True,
+)
+
+# Evidence files, content-addressed (the same file attached twice is stored once).
+track_evidence = Table(
+    "track_evidence",
+    metadata,
+    Column("sha256", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("mime", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+# -- users and audit (issue 5) ------------------------------------------------------------
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", Text, nullable=False),  # admin | editor | viewer
+    Column("unit", Text),  # the unit an editor reports for
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", Text, nullable=False),
+)
+
+# Every write, by whom, with the row before and after.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),
+    Column("actor", Text, nullable=False),  # user name, or "cli:<os user>"
+    Column("action", Text, nullable=False),  # e.g. report.add, item.deadline, user.add
+    Column("target", Text, nullable=False),  # e.g. item:12, user:alice
+    Column("before", Json),
+    Column("after", Json),
+    sqlite_autoincrement=True,
+)
