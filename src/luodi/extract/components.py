@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from luodi.extract.classify import classify
+from luodi.extract.entities import extract_entities
 from luodi.extract.frontmatter import extract_front_matter
 from luodi.extract.layout import strip_layout
 from luodi.extract.outline import build_outline
@@ -20,7 +21,11 @@ component("classify.v1", requires=("title", "issuers", "body_start"), assigns=("
 )
 component("outline.v1", requires=("body_start",), assigns=("sections",))(build_outline)
 component("tables.v1", requires=("sections",), assigns=("tables",))(extract_tables)
+component("entities.v1", requires=("sections",), assigns=("entities",))(extract_entities)
 component("units.v1", requires=("sections", "tables", "region"), assigns=("units", "tasks"))(assign_units)
 component("scenarios.v1", requires=("tables",), assigns=("scenarios",))(extract_scenarios)
 
-DEFAULT_PIPELINE = ["layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1", "units.v1", "scenarios.v1"]
+# Entities run after units so that a mention inside a task paragraph points at the task.
+DEFAULT_PIPELINE = [
+    "layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1", "units.v1", "scenarios.v1", "entities.v1",
+]
