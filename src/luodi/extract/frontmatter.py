@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from luodi.document import Document, Section
 from luodi.extract.layout import _ORG_LINE, is_title_like
+from luodi.extract.lines import Line, split_lines
 from luodi.text import to_simplified
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -34,23 +35,6 @@ _NOTICE_TITLE = re.compile(r"关于(?:印发|转发|发布)(.+)的通知")
 _ADDRESSEE = re.compile(r"^[^。]{2,200}[：:]$")
 _BEFORE_ABOUT = re.compile(r"^(.{2,80}?)关于")
 _BODY_END = re.compile(r"(?<=办公厅)|(?<=办公室)|(?<=委员会)|(?<=人民政府)(?!办公)")
-
-
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str  # as written (display)
-    simp: str  # simplified view, same length (matching)
-
-
-def _lines(text: str, simplified: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw, simplified[pos : pos + len(raw)]))
-        pos += len(raw) + 1
-    return out
 
 
 def parse_date(text: str | None) -> str | None:
@@ -93,7 +77,7 @@ class _Notice:
     last_line: int  # last line of the notice block
 
 
-def _find_notice(lines: list[_Line]) -> _Notice | None:
+def _find_notice(lines: list[Line]) -> _Notice | None:
     for i, line in enumerate(lines[:80]):
         m = _ISSUE_SENTENCE.search(line.simp)
         if not m:
@@ -136,7 +120,7 @@ def _find_notice(lines: list[_Line]) -> _Notice | None:
     return None
 
 
-def _plan_title_line(lines: list[_Line], start: int, plan_title: str) -> int | None:
+def _plan_title_line(lines: list[Line], start: int, plan_title: str) -> int | None:
     """The plan's own title line, if it follows the notice."""
     want = re.sub(r"[\s#（）()—－-]", "", plan_title)
     for j in range(start, min(len(lines), start + 4)):
@@ -147,7 +131,7 @@ def _plan_title_line(lines: list[_Line], start: int, plan_title: str) -> int | N
 
 
 def extract_front_matter(doc: Document) -> None:
-    lines = _lines(doc.text, doc.simplified)
+    lines = split_lines(doc.text, doc.simplified)
     meta = doc.meta
     fields = meta.fields
     notice = _find_notice(lines)
@@ -222,7 +206,7 @@ def _field(fields: dict[str, str], role: str) -> str | None:
     return None
 
 
-def _doc_number(fields: dict[str, str], header: list[_Line], title: str | None) -> str | None:
+def _doc_number(fields: dict[str, str], header: list[Line], title: str | None) -> str | None:
     """The document's own number: from its metadata or its header, never a citation in the body."""
     value = _field(fields, "doc_number")
     if value:
@@ -248,7 +232,7 @@ def _tidy_number(number: str) -> str:
     return re.sub(r"[\[［(（【](\d{4})[\]］)）】]", r"〔\1〕", number)
 
 
-def _closing_date(lines: list[_Line]) -> str | None:
+def _closing_date(lines: list[Line]) -> str | None:
     """A signature date at the very end of a document without a notice."""
     for line in reversed(lines[-6:]):
         if _DATE_LINE.match(line.simp):
@@ -256,7 +240,7 @@ def _closing_date(lines: list[_Line]) -> str | None:
     return None
 
 
-def _title_without_notice(doc: Document, lines: list[_Line]) -> int:
+def _title_without_notice(doc: Document, lines: list[Line]) -> int:
     """No wrapper notice: the title is the last title-like line before the text begins
     (pages repeat the title in breadcrumbs first); an addressee line may follow it."""
     title_at = None
@@ -283,7 +267,7 @@ def _heading_start(line: str) -> bool:
     return match_heading(line) is not None
 
 
-def _signature_blocks(lines: list[_Line], start: int) -> list[tuple[list[str], str]]:
+def _signature_blocks(lines: list[Line], start: int) -> list[tuple[list[str], str]]:
     """(issuers, date) of every signature block — organisation lines right above a date line."""
     blocks = []
     for k in range(start, len(lines)):
@@ -299,7 +283,7 @@ def _signature_blocks(lines: list[_Line], start: int) -> list[tuple[list[str], s
     return blocks
 
 
-def _add_notice_section(doc: Document, lines: list[_Line], notice: _Notice) -> None:
+def _add_notice_section(doc: Document, lines: list[Line], notice: _Notice) -> None:
     start = lines[notice.first_line].start
     end = lines[notice.last_line].end
     text_start = lines[notice.first_line + 1].start if notice.title_line == notice.first_line else start

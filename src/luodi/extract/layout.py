@@ -9,11 +9,11 @@ in the source text), so sections hold the document's own words only.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from luodi.clean.chars import DOC_TYPE_WORDS
 from luodi.clean.mapped import Edit
 from luodi.document import Document
+from luodi.extract.lines import Line, split_lines
 
 # Metadata keys as pages print them (spaces and U+3000 removed before matching).
 FIELD_KEYS = {
@@ -82,23 +82,7 @@ _TITLE_LIKE = re.compile(rf"(?:关于.*|^.{{2,60}})(?:{DOC_TYPE_WORDS})(?:（[^�
 _ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:政府|委员会|办公厅|办公室|局|厅|委|部|署|院|办|总局|中心|公司|银行)$")
 
 
-@dataclass
-class _Line:
-    start: int
-    end: int
-    text: str
-
-
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
-
-
-def _drop(line: _Line, text_len: int) -> Edit:
+def _drop(line: Line, text_len: int) -> Edit:
     """Delete a whole line including its newline."""
     return (line.start, min(line.end + 1, text_len), "")
 
@@ -107,7 +91,7 @@ def is_title_like(line: str) -> bool:
     return 6 <= len(line) <= 120 and bool(_TITLE_LIKE.search(line)) and "。" not in line and "，" not in line
 
 
-def read_fields(lines: list[_Line], fields: dict[str, str]) -> set[int]:
+def read_fields(lines: list[Line], fields: dict[str, str]) -> set[int]:
     """Parse ``key：value`` metadata lines (the value may sit on the next line)."""
     used: set[int] = set()
     for i, line in enumerate(lines):
@@ -126,7 +110,7 @@ def read_fields(lines: list[_Line], fields: dict[str, str]) -> set[int]:
     return used
 
 
-def _in_header(lines: list[_Line], used: set[int]) -> int:
+def _in_header(lines: list[Line], used: set[int]) -> int:
     """Index of the first line of real content; lines before it may be chrome."""
     for i, line in enumerate(lines[:150]):
         t = line.text
@@ -156,7 +140,7 @@ def _is_nav(line: str) -> bool:
 def strip_layout(doc: Document) -> None:
     """Read metadata fields, then cut chrome, fields and footer from the clean text."""
     text = doc.text
-    lines = _lines(text)
+    lines = split_lines(text)
     fields: dict[str, str] = {}
     used = read_fields(lines, fields)
     first = _in_header(lines, used)

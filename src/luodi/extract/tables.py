@@ -4,32 +4,28 @@
 from __future__ import annotations
 
 from luodi.document import Document, Table
+from luodi.extract.lines import Line, split_lines
 
 
-def _title_before(lines: list[tuple[int, int, str]], index: int) -> str | None:
+def _title_before(lines: list[Line], index: int) -> str | None:
     """A short caption line right above the table (“城市+AI”应用场景清单（第一批）)."""
     if index == 0:
         return None
-    text = lines[index - 1][2].strip()
+    text = lines[index - 1].text.strip()
     if text and len(text) <= 60 and "。" not in text and "\t" not in text:
         return text.lstrip("#").strip()
     return None
 
 
 def extract_tables(doc: Document) -> None:
-    text = doc.text
-    lines: list[tuple[int, int, str]] = []
-    pos = 0
-    for raw in text.split("\n"):
-        lines.append((pos, pos + len(raw), raw))
-        pos += len(raw) + 1
+    lines = split_lines(doc.text)
     i = 0
     while i < len(lines):
-        if "\t" not in lines[i][2]:
+        if "\t" not in lines[i].text:
             i += 1
             continue
         j = i
-        while j < len(lines) and "\t" in lines[j][2]:
+        while j < len(lines) and "\t" in lines[j].text:
             j += 1
         if j - i >= 2:
             doc.tables.append(_make_table(lines, i, j, at_end=j == len(lines)))
@@ -38,16 +34,16 @@ def extract_tables(doc: Document) -> None:
         table.section = _section_at(doc, table.start)
 
 
-def _make_table(lines: list[tuple[int, int, str]], i: int, j: int, at_end: bool) -> Table:
-    header = [c.strip() for c in lines[i][2].split("\t")]
-    rows = [[c.strip() for c in lines[k][2].split("\t")] for k in range(i + 1, j)]
+def _make_table(lines: list[Line], i: int, j: int, at_end: bool) -> Table:
+    header = [c.strip() for c in lines[i].text.split("\t")]
+    rows = [[c.strip() for c in lines[k].text.split("\t")] for k in range(i + 1, j)]
     width = len(header)
     truncated = False
     if rows and at_end and (len(rows[-1]) < width or not rows[-1][0]):
         truncated = True  # the file stops inside the last row
     rows = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
     return Table(
-        title=_title_before(lines, i), header=header, rows=rows, start=lines[i][0], end=lines[j - 1][1],
+        title=_title_before(lines, i), header=header, rows=rows, start=lines[i].start, end=lines[j - 1].end,
         truncated=truncated,
     )
 
