@@ -1,0 +1,198 @@
+"""Milestones (``doc.milestones``): dated commitments without a number.
+
+Three shapes, following tests/golden/extract/README*.md:
+
+1. A sentence that opens with a goal year (到2020年，… / 第三步，到2030年，…): one milestone,
+   the first clause of that sentence without a counted number (the clauses with numbers
+   are targets).  A lead paragraph followed by "——" bullets is skipped: it summarises them.
+2. A "——" bullet under a goal year that holds no number at all: its headline.
+3. A deadline anywhere (2023年年底前出台…, 鹏城云脑III项目2023年年底启动建设, 力争到2025年建成…):
+   the clause holding it, with the date taken out of the action.
+
+Deadlines: 年底 → 12-31, 上半年 → 06-30, 一季度 → 03-31, a month → its last day; a bare
+到2025年 gives a year but no deadline.  Past years, recurring dates (每月8日), issue and
+effective dates, and filing deadlines addressed to applicants (请于…前报送) are not milestones.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from luodi.document import Document
+from luodi.extract.numbers import Marker, parse_deadline
+from luodi.extract.responsibility import DEADLINE_HEADERS, column, row_offsets
+from luodi.extract.targets import (
+    Paragraph,
+    Scan,
+    Sentence,
+    bare_lead,
+    counted_positions,
+    item_span,
+    lead_marker,
+    scan,
+)
+from luodi.text import to_simplified
+
+# Dates that are not commitments of the plan: when the document takes effect, and what
+# applicants must file by when.
+_NOT_COMMITMENT = re.compile(r"是指|系指|施行|有效期|起算|印发|发布之日|报送|提交|申报|报名|推荐|截止日期|征集|受理")
+_LIST_INTRO = re.compile(r"(?:目标|如下|以下|任务)[:：]?$|^(?:主要|具体|总体)?目标")
+_LEAD_JUNK = re.compile(r"^[\s，、：—\-－·●]+")
+
+
+def _cjk(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+def _good_action(action: str) -> bool:
+    return _cjk(action) >= 4 and not _LIST_INTRO.search(action)
+
+
+def _record(doc: Document, sc: Scan, start: int, end: int, action: str, marker_year: int,
+            deadline: str | None) -> dict[str, Any]:
+    span, quote = item_span(doc, start, end)
+    sec = sc.section_at(start)
+    return {
+        "year": marker_year,
+        "deadline": deadline,
+        "action": action,
+        "quote": quote,
+        "section": sec.id if sec else None,
+        "span": span,
+    }
+
+
+def _free_clauses(sc: Scan, para: Paragraph, sent: Sentence, after: int) -> list[tuple[int, int]]:
+    """Clauses (or the rest of the clause) of ``sent`` after ``after`` that hold no counted number."""
+    counted = counted_positions(sc, para, sent)
+    spans = [(max(c[0], after), c[1]) for c in sent.clauses if c[1] > after]
+    return [c for c in spans if not any(c[0] <= p < c[1] for p in counted)]
+
+
+def _from_lead(doc: Document, sc: Scan, para: Paragraph, sent: Sentence, lead: Marker) -> dict[str, Any] | None:
+    """到2020年，A，B。 (or 到2020年A，B。) → the first number-free clause (A)."""
+    for clause in _free_clauses(sc, para, sent, lead.end):
+        action = _LEAD_JUNK.sub("", sc.text[clause[0] : clause[1]]).strip()
+        if not _good_action(action):
+            continue
+        first = _cjk(sc.text[lead.end : clause[0]]) == 0  # the action follows the year: quote from the start
+        return _record(doc, sc, sent.start if first else clause[0], clause[1], action, lead.year, lead.deadline)
+    return None
+
+
+def _from_bullet(doc: Document, sc: Scan, para: Paragraph) -> dict[str, Any] | None:
+    """——初步建成若干…平台。… under 第一步，到2020年 → its headline, when no number follows."""
+    if para.year is None or any(counted_positions(sc, para, s) for s in para.sentences):
+        return None
+    clause = para.sentences[0].clauses[0]
+    action = _LEAD_JUNK.sub("", sc.text[clause[0] : clause[1]]).strip()
+    if not _good_action(action):
+        return None
+    return _record(doc, sc, para.start, clause[1], action, para.year, None)
+
+
+def _from_deadline(doc: Document, sc: Scan, para: Paragraph, sent: Sentence, m: Marker) -> dict[str, Any] | None:
+    """…2023年年底前出台X… → the clause, without its date."""
+    clause = next((c for c in sent.clauses if c[0] <= m.start < c[1]), None)
+    if clause is None:
+        return None
+    counted = counted_positions(sc, para, sent)
+    start, end = clause
+    if _LEAD_JUNK.sub("", sc.text[m.end : end]).strip() == "" and sc.text[start : m.start].strip() == "":
+        nxt = next((c for c in sent.clauses if c[0] >= end), None)  # "2025年底前，" then the action
+        if nxt is None:
+            return None
+        end = nxt[1]
+    if any(start <= p < end for p in counted):
+        return None  # a dated number: a target
+    action = _LEAD_JUNK.sub("", sc.text[start : m.start] + sc.text[m.end : end]).strip()
+    action = re.sub(r"^[，、：]+|(?<=[，、])[，、]+", "", action)
+    if not _good_action(action):
+        return None
+    return _record(doc, sc, start, end, action, m.year, m.deadline)
+
+
+def _next_is_bullet(sc: Scan, i: int) -> bool:
+    paras = sc.paragraphs
+    return i + 1 < len(paras) and paras[i + 1].bullet and paras[i + 1].section is paras[i].section
+
+
+def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any]]:
+    para = sc.paragraphs[i]
+    out: list[dict[str, Any]] = []
+    if para.base:
+        return out
+    if para.bullet and para.lead is None and para.year is not None and para.sentences:
+        item = _from_bullet(doc, sc, para)
+        if item:
+            out.append(item)
+    if not para.has_markers and para.lead is None:
+        return out
+    for k, sent in enumerate(para.sentences):
+        lead = lead_marker(sc.simp, sent.start, sent.markers)
+        markers = sent.markers
+        if k == 0 and para.lead is not None and para.lead not in markers:
+            lead, markers = para.lead, [para.lead, *markers]  # 近期目标（2024—2025年）：…
+        if not markers or sent.support or _NOT_COMMITMENT.search(sc.simp, sent.start, sent.end):
+            continue
+        for m in markers:
+            item = _from_marker(doc, sc, i, k, m, lead)
+            if item:
+                out.append(item)
+    return out
+
+
+def _from_marker(doc: Document, sc: Scan, i: int, k: int, m: Marker, lead: Marker | None) -> dict[str, Any] | None:
+    para = sc.paragraphs[i]
+    sent = para.sentences[k]
+    if not m.future or m.date:
+        return None
+    if m is lead and (m.to or bare_lead(sc.simp, m)):
+        if k == 0 and m is para.lead and _next_is_bullet(sc, i):
+            return None  # 第一步，到2020年，… summarises the bullets that follow
+        return _from_lead(doc, sc, para, sent, m)
+    if m.due or m.to:
+        return _from_deadline(doc, sc, para, sent, m)
+    return None
+
+
+def extract_milestones(doc: Document) -> None:
+    """Fill ``doc.milestones``."""
+    sc = scan(doc)
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[int, int]] = set()
+    for i in range(len(sc.paragraphs)):
+        for item in _paragraph_milestones(doc, sc, i):
+            key = (item["span"][0], item["span"][1])
+            if key not in seen:
+                seen.add(key)
+                out.append(item)
+    out += task_table_milestones(doc)
+    out.sort(key=lambda m: m["span"][0])
+    doc.milestones = out
+
+
+def task_table_milestones(doc: Document) -> list[dict[str, Any]]:
+    """The 完成时限 cell of each row of a task-breakdown table is a milestone for the task
+    section the units component made of that row."""
+    tasks = {s.start: s for s in doc.sections if s.kind == "task"}
+    out: list[dict[str, Any]] = []
+    for table in doc.tables:
+        due_col = column(table.header, DEADLINE_HEADERS)
+        if due_col is None:
+            continue
+        for (start, end), row in zip(row_offsets(doc.text, table), table.rows, strict=False):
+            task, cell = tasks.get(start), row[due_col].strip()
+            year, due = parse_deadline(to_simplified(cell))
+            if task is None or year is None:
+                continue
+            at = doc.text.rfind(cell, start, end)
+            span = doc.source_span(at, at + len(cell))
+            out.append(
+                {
+                    "year": year, "deadline": due, "action": task.heading, "quote": doc.raw.text[span[0] : span[1]],
+                    "section": task.id, "span": list(span), "source": "task_table",
+                }
+            )
+    return out

@@ -1,0 +1,886 @@
+"""Quantitative targets and baselines (``doc.targets``), and the reading of a plan that the
+milestone and support extractors share (:func:`scan`).
+
+A plan is read once, paragraph by paragraph and sentence by sentence, on the simplified
+view of the clean text.  Each paragraph learns its *context* from the outline and from
+the year markers it opens with:
+
+- **goal**: under a future year (到2020年… governs its paragraph, the "——" bullets after it
+  and the rest of its section), or in a section headed 目标/指标.  Every quantity there is
+  a target, except names, ranks, conditions and support standards.
+- **base**: a 发展基础/现状/成效 section, or a sentence that opens with a past year or 截至.
+  Quantities there are baselines, with the year of their own sentence only.
+- **plain**: elsewhere (task lists, measures).  A quantity is a target only when a verb of
+  building or reaching governs it (共建5家以上…, 规模突破1000亿元), never in articles or
+  conditions (应当/具备/不少于…).
+
+Rules that hold everywhere: numbers inside 《》〔〕“”, ordinals (第三届), ranks (前十名),
+years and dates, 5G/4K, scale adjectives (千亿级), counts of the places just named
+(广州和深圳2家…), counts that only name the subject of another number
+(10个基地产值达10230亿元), thresholds in a noun phrase (估值1亿元以上的企业) and every
+sentence that states a support standard are not targets.
+
+Speed: each pattern runs once over the whole body and its hits are bucketed by sentence
+with ``bisect``; clauses are only cut for sentences that hold something.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from luodi.document import Document, Section
+from luodi.extract.classify import gazetteer
+from luodi.extract.numbers import (
+    PRE_QUALIFIER_RE,
+    Marker,
+    Quantity,
+    find_markers,
+    find_quantities,
+    parse_range,
+)
+from luodi.text import to_simplified
+
+# -- masks ------------------------------------------------------------------------------
+
+# One literal-prefixed pattern per kind of bracket (see numbers.YEAR_RES for why not one pattern).
+_QUOTED = tuple(
+    re.compile(p)
+    for p in (r"《[^《》\n]*》", r"〔[^〔〕\n]*〕", r"“[^“”\n]*”", r"「[^「」\n]*」", r"‘[^‘’\n]*’", r"\[[^\[\]\n]*\]")
+)
+
+
+class MaskIndex:
+    """Sorted spans whose numbers are names, not quantities (titles, quotes, labels)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _ in spans]
+        self.spans = spans
+
+    def covers(self, pos: int) -> bool:
+        i = bisect_right(self.starts, pos) - 1
+        return i >= 0 and self.spans[i][0] <= pos < self.spans[i][1]
+
+
+class Hits:
+    """Start offsets of one pattern's matches, to ask "any in [s, e)?" by bisection.
+
+    The pattern runs over the whole text on the first question only: many plans never ask."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str, start: int) -> None:
+        self.pattern, self.text, self.start = pattern, text, start
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [m.start() for m in self.pattern.finditer(self.text, self.start)]
+
+    def any_in(self, start: int, end: int) -> bool:
+        starts = self.starts
+        i = bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
+
+# -- the scan -------------------------------------------------------------------------------
+
+_SENT_END = re.compile(r"[。！？!?]")
+# A comma between digits is a thousands separator (1,200), a colon between digits a time.
+_CLAUSE_PUNCT = re.compile(r"[，；;：]|,(?!\d{3})|:(?!\d)")
+_PAREN = re.compile(r"（[^（）\n]*）|\([^()\n]*\)")
+_LIST_LABEL = re.compile(
+    r"[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百\d]+[）)]|\d+[、．.]?|第[一二三四五六七八九十百零\d]+条"
+)
+_BULLET = re.compile(r"(?:——|—|－－|[·●•▪◆■◇○])\s*")
+# A short lead before a paragraph's year marker: "第一步，", "近期目标：", "——".
+_LEAD = re.compile(
+    r"(?:——|—|[·●•▪◆■])?\s*(?:第[一二三四五六七八九十]+(?:步|阶段)[，：]?|(?:近期|中期|远期|总体|主要|发展|具体)?目标[：，]?)?"
+    r"(?:力争|争取|预计|计划|确保)?"
+)
+_GOAL_HEAD = re.compile(r"目标|指标")
+_BASE_HEAD = re.compile(
+    r"发展基础|工作基础|现实基础|基础与环境|基础和环境|基础条件|发展现状|现状|成效|成就|回顾|发展环境|形势"
+)
+_VERB_HEAD = re.compile(r"^(?:夯实|强化|加强|筑牢|巩固|完善|提升|提高|打牢|厚植|优化|推动|加快|构建|营造|确保)")
+# Sentences about the past even outside a 发展基础 section.
+_BASE_OPENING = re.compile(r"目前|当前|现阶段|近年来|截至目前|过去五年|[“‘]?十[一二三四五]五[”’]?(?:期间|时期|以来)")
+_FIVE_YEAR = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030}  # 十X五: the year the plan period ends
+# 已建成…, 全市共有规上企业3000家, 2021年以来… (but not 现有: 支持现有4家企业… is a task).
+_BASE_DONE = re.compile(
+    r"已(?:经)?(?:建成|形成|集聚|聚集|累计|拥有|培育|引进|达到|突破|超过|获批|认定|落户)"
+    r"|(?:共有|拥有)[^，。；]{0,20}\d|(?:19|20)\d{2}年以来"
+)
+_CONDITIONAL = re.compile(r"(?:应当|应具备|须|必须|条件|不得|申请|申报|具备|满足|符合|是指|以下简称|认定为)")
+# Support standards: never targets (supports.py reads them).
+SUPPORT_NOUN = r"支持|扶持|奖励|补助|补贴|资助|激励|贴息|奖补|配套|倾斜|优惠|减免"
+# Patterns that run over a whole plan start with a literal, so ``re`` skips ahead instead of
+# trying every character (see numbers.YEAR_RES).
+GIVE_RE = re.compile(rf"给(?<![不再]给)[予与][^，。；\n]{{0,40}}?(?:{SUPPORT_NOUN})")
+MONEY_SUPPORT_RE = re.compile(r"奖励|补助|补贴|资助|激励|贴息|奖补")
+CONDITIONAL_SUPPORT_RE = re.compile(r"支持(?:符合条件|经认定|新认定|新引进)")
+
+
+def _clauses(simp: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma clauses; a parenthesis holding a number ((其中国家级…10个以上)) is a clause of its own."""
+    cuts = [m.start() for m in _CLAUSE_PUNCT.finditer(simp, start, end)]
+    for m in _PAREN.finditer(simp, start, end):
+        inner = simp[m.start() + 1 : m.end() - 1]
+        if any(c.isdigit() for c in inner) or inner.startswith("其中"):
+            cuts += [m.start(), m.end() - 1]
+    out = []
+    pos = start
+    for cut in sorted(set(cuts)):
+        if cut > pos:
+            out.append((pos, cut))
+        pos = cut + 1
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    index: _Index = field(repr=False)  # the scan's hits, shared by every sentence
+    markers: list[Marker] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+
+    def quantities_in(self, start: int, end: int) -> list[Quantity]:
+        return [q for q in self.quantities if start <= q.start and q.end <= end]
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return _clauses(self.index.simp, self.start, self.end)
+
+    @cached_property
+    def support(self) -> bool:
+        """States a support standard (给予…支持, 奖励100万元): never a target."""
+        idx, s, e = self.index, self.start, self.end
+        money = any(q.unit.endswith("元") or q.unit == "%" for q in self.quantities)
+        if idx.give.any_in(s, e) or idx.conditional_support.any_in(s, e):
+            return True
+        return money and bool(MONEY_SUPPORT_RE.search(idx.simp, s, e))
+
+    @cached_property
+    def base(self) -> bool:
+        """About the past: opens with 截至/a past year/目前…, or says 已建成…, with no future year."""
+        lead = lead_marker(self.index.simp, self.start, self.markers)
+        if lead is not None and lead.past:
+            return True
+        if any(m.future for m in self.markers):
+            return False
+        simp = self.index.simp
+        m = _BASE_OPENING.match(simp, self.start)
+        if m and "五" in m.group(0) and not m.group(0).endswith("以来"):
+            # “十四五”期间 is the past in a 2026 plan and the plan itself in a 2021 one.
+            ref = self.index.ref_year
+            five = re.search(r"十([一二三四五])五", m.group(0))
+            return bool(five and ref is not None and _FIVE_YEAR[five.group(1)] < ref)
+        return bool(m or _BASE_DONE.search(simp, self.start, self.end))
+
+    @cached_property
+    def conditional(self) -> bool:
+        """应当/具备/不少于…: rules and eligibility, not goals."""
+        return bool(_CONDITIONAL.search(self.index.simp, self.start, self.end))
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    section: Section | None
+    index: _Index = field(repr=False)
+    bullet: bool = False
+    lead: Marker | None = None  # the year the paragraph opens with (到2020年，…)
+    year: int | None = None  # the goal year in force (own lead or inherited)
+    aim: bool = False  # under 力争/争取
+    goal: bool = False
+    base: bool = False
+    article: bool = False
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Cut only when an extractor asks: most paragraphs hold nothing to extract."""
+        idx = self.index
+        out = []
+        pos = self.start
+        for m in _SENT_END.finditer(idx.simp, self.start, self.end):
+            if m.start() > pos:
+                out.append(_sentence(idx, pos, m.start()))
+            pos = m.end()
+        if pos < self.end:
+            out.append(_sentence(idx, pos, self.end))
+        return out
+
+    @property
+    def has_quantities(self) -> bool:
+        return self.index.any_quantity(self.start, self.end)
+
+    @property
+    def has_markers(self) -> bool:
+        return self.index.any_marker(self.start, self.end)
+
+
+class _Index:
+    """Every hit the sentences need, found in one pass over the body."""
+
+    def __init__(self, simp: str, start: int, ref_year: int | None, masks: MaskIndex) -> None:
+        self.simp = simp
+        self.ref_year = ref_year
+        self.quantities = find_quantities(simp, start)
+        self.q_starts = [q.start for q in self.quantities]
+        self.markers = [m for m in find_markers(simp, start, ref_year) if not masks.covers(m.start)]
+        self.m_starts = [m.start for m in self.markers]
+        # Literal-prefixed, hence cheap over the whole text; the rarer questions (money words,
+        # conditions, 已…) are asked of single sentences instead.
+        self.give = Hits(GIVE_RE, simp, start)
+        self.conditional_support = Hits(CONDITIONAL_SUPPORT_RE, simp, start)
+
+    def may_support(self, start: int, end: int) -> bool:
+        """Cheap pre-test for a paragraph: any word of giving, or money next to a subsidy word?"""
+        if self.give.any_in(start, end) or self.conditional_support.any_in(start, end):
+            return True
+        money = any(q.unit.endswith("元") or q.unit == "%" for q in self.quantities_in(start, end))
+        return money and bool(MONEY_SUPPORT_RE.search(self.simp, start, end))
+
+    def quantities_in(self, start: int, end: int) -> list[Quantity]:
+        return self.quantities[bisect_left(self.q_starts, start) : bisect_left(self.q_starts, end)]
+
+    def any_quantity(self, start: int, end: int) -> bool:
+        i = bisect_left(self.q_starts, start)
+        return i < len(self.q_starts) and self.q_starts[i] < end
+
+    def any_marker(self, start: int, end: int) -> bool:
+        i = bisect_left(self.m_starts, start)
+        return i < len(self.m_starts) and self.m_starts[i] < end
+
+    def markers_in(self, start: int, end: int) -> list[Marker]:
+        return self.markers[bisect_left(self.m_starts, start) : bisect_left(self.m_starts, end)]
+
+
+@dataclass
+class Scan:
+    text: str
+    simp: str
+    ref_year: int | None
+    sections: list[Section]
+    masks: MaskIndex  # spans whose numbers are names (titles, quotes, labels)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Innermost section lookup: sorted by start, a child after its parent.
+        self._secs = sorted(self.sections, key=lambda s: (s.start, -s.end))
+        self._sec_starts = [s.start for s in self._secs]
+        self._by_id = {s.id: s for s in self.sections}
+
+    def section_at(self, pos: int) -> Section | None:
+        """The smallest section that contains clean offset ``pos``."""
+        i = bisect_right(self._sec_starts, pos) - 1
+        sec = self._secs[i] if i >= 0 else None
+        while sec is not None and not sec.start <= pos < max(sec.end, sec.start + 1):
+            sec = self._by_id.get(sec.parent) if sec.parent else None
+        return sec
+
+
+def _ref_year(doc: Document) -> int | None:
+    """The plan's own year: numbers dated before it describe the past."""
+    if doc.meta.issued and doc.meta.issued[:4].isdigit():
+        return int(doc.meta.issued[:4])
+    if doc.meta.period:
+        return doc.meta.period.start
+    return None
+
+
+def _heading_kinds(doc: Document, simp: str) -> dict[str, str | None]:
+    """goal / base per section, from the nearest heading that says so (发展目标, 发展基础…)."""
+    by_id = {s.id: s for s in doc.sections}
+    own: dict[str, str | None] = {}
+    for sec in doc.sections:
+        # The heading as it stands in the simplified text (label included): no OpenCC call.
+        head = simp[sec.start : sec.text_start].lstrip("# ") if sec.heading else ""
+        if sec.label and head.startswith(sec.label):
+            head = head[len(sec.label) :]
+        kind = None
+        if head and not _VERB_HEAD.match(head):
+            kind = "goal" if _GOAL_HEAD.search(head) else "base" if _BASE_HEAD.search(head) else None
+        own[sec.id] = kind
+    kinds: dict[str, str | None] = {}
+    for sec in doc.sections:
+        cur: Section | None = sec
+        while cur is not None and own[cur.id] is None:
+            cur = by_id.get(cur.parent) if cur.parent else None
+        kinds[sec.id] = own[cur.id] if cur is not None else None
+    return kinds
+
+
+def _sentence(idx: _Index, start: int, end: int) -> Sentence:
+    return Sentence(start, end, idx, idx.markers_in(start, end), idx.quantities_in(start, end))
+
+
+def lead_marker(simp: str, start: int, markers: list[Marker]) -> Marker | None:
+    """The marker a sentence opens with, after at most a short lead (第一步，/——/力争)."""
+    if not markers:
+        return None
+    m = _LEAD.match(simp, start)
+    pos = m.end() if m else start
+    first = markers[0]
+    return first if first.start <= pos and not first.date else None
+
+
+def bare_lead(simp: str, lead: Marker) -> bool:
+    """"2025年，…" opens a goal paragraph; "2023年年底前出台…" only dates its own sentence."""
+    return not lead.due and simp[lead.end : lead.end + 1] in ("，", "：", ",")
+
+
+def _paragraph(sc: Scan, idx: _Index, start: int, end: int, sec: Section | None) -> Paragraph | None:
+    simp = sc.simp
+    if sec is not None and sec.start >= start and sec.text_start > start:
+        if sec.heading:
+            start = sec.text_start  # a run-in heading (（一）加强组织保障。…) is not content
+        elif sec.label and _LIST_LABEL.fullmatch(sec.label):
+            start = sec.text_start  # "三、工业和信息化部将…": the label is not content
+    while start < end and simp[start] in " \u3000#":
+        start += 1
+    if start >= end:
+        return None
+    first_end = _SENT_END.search(simp, start, end)
+    lead = lead_marker(simp, start, idx.markers_in(start, first_end.start() if first_end else end))
+    if lead is None:
+        lead = _range_lead(simp, start, end)
+    return Paragraph(start, end, sec, idx, bool(_BULLET.match(simp, start)), lead)
+
+
+# 近期目标（2024—2025年）：… / 第一阶段（2021—2022年），…: a stage dated by its period.
+_RANGE_LEAD = re.compile(
+    r"(?:——|—)?\s*(?:第[一二三四五六七八九十]+(?:步|阶段)|(?:近期|中期|远期)(?:目标)?|阶段目标)[（(]?"
+    r"(?:19|20)\d{2}年?\s*[－\-—–~～至到]\s*(?P<year>(?:19|20)\d{2})年[）)]?[：:，,]"
+)
+
+
+def _range_lead(simp: str, start: int, end: int) -> Marker | None:
+    m = _RANGE_LEAD.match(simp, start, end)
+    if m is None:
+        return None
+    return Marker(m.start("year"), m.end(), int(m.group("year")), None, True, False, False, False, False)
+
+
+def _lines(text: str, start: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    for line in text[start:].split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _label_spans(doc: Document) -> list[tuple[int, int]]:
+    spans = []
+    for sec in doc.sections:
+        if sec.label:
+            at = doc.text.find(sec.label, sec.start, max(sec.text_start, sec.start + len(sec.label) + 3))
+            if at >= 0:
+                spans.append((at, at + len(sec.label)))
+    return spans
+
+
+def _build(doc: Document) -> Scan:
+    text = doc.text
+    simp = doc.simplified  # shared with the other components: one OpenCC pass per document
+    spans = [(m.start(), m.end()) for rx in _QUOTED for m in rx.finditer(simp, doc.body_start)]
+    sc = Scan(text, simp, _ref_year(doc), list(doc.sections), MaskIndex(spans + _label_spans(doc)))
+    idx = _Index(simp, doc.body_start, sc.ref_year, sc.masks)
+    for start, end in _lines(text, doc.body_start):
+        if start == end or "\t" in text[start:end]:
+            continue  # tables are read from doc.tables
+        sec = sc.section_at(start)
+        if sec is not None and sec.kind == "notice":
+            continue
+        para = _paragraph(sc, idx, start, end, sec)
+        if para is not None:
+            sc.paragraphs.append(para)
+    _set_contexts(sc, _heading_kinds(doc, simp))
+    return sc
+
+
+def _set_contexts(sc: Scan, kinds: dict[str, str | None]) -> None:
+    """Carry each goal year (到2020年，…) over its paragraph, the bullets after it and the
+    rest of its section; mark goal and baseline paragraphs."""
+    ctx: tuple[int, bool, int] | None = None  # (year, aim, until)
+    for para in sc.paragraphs:
+        sec = para.section
+        kind = kinds.get(sec.id) if sec else None
+        if ctx is not None and para.start >= ctx[2]:
+            ctx = None
+        lead = para.lead
+        if lead is not None and lead.future and (lead.to or bare_lead(sc.simp, lead)):
+            ctx = (lead.year, lead.aim, sec.end if sec else len(sc.text))
+        para.year, para.aim = (ctx[0], ctx[1]) if ctx else (None, False)
+        para.goal = ctx is not None or kind == "goal"
+        para.base = not para.goal and (kind == "base" or (lead is not None and lead.past))
+        para.article = sec is not None and sec.kind == "article"
+
+
+_LAST: list[tuple[weakref.ref[Document], int, Scan]] = []
+
+
+def scan(doc: Document) -> Scan:
+    """The shared reading of ``doc``, built once for the three extractors that use it."""
+    if _LAST:
+        ref, size, cached = _LAST[0]
+        if ref() is doc and size == len(doc.text) and cached.sections == doc.sections:
+            return cached
+    built = _build(doc)
+    _LAST[:] = [(weakref.ref(doc), len(doc.text), built)]
+    return built
+
+
+# A pinyin gloss the cleaner dropped (企業(yè)): the quote keeps it with its character.
+_GLOSS_AFTER = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def item_span(doc: Document, start: int, end: int) -> tuple[list[int], str]:
+    """Source span and the exact source quote of clean ``[start, end)``, trimmed of spaces."""
+    text = doc.text
+    while start < end and text[start] in " \u3000\n":
+        start += 1
+    while end > start and text[end - 1] in " \u3000\n":
+        end -= 1
+    s, e = doc.source_span(start, end)
+    gloss = _GLOSS_AFTER.match(doc.raw.text, e)
+    if gloss:
+        e = gloss.end()
+    return [s, e], doc.raw.text[s:e]
+
+
+# -- quantities that are never targets --------------------------------------------------
+
+_ORDINAL_BEFORE = ("第", "前", "每")
+_NOT_AFTER_CHENG = "为立果功本员效熟交长型绩"
+_PLACE_SPLIT = re.compile(r"[、和及与]")
+
+
+def _places_before(before: str) -> bool:
+    """广州和深圳2家…: the count counts the places just named."""
+    parts = _PLACE_SPLIT.split(before[-24:])
+    if len(parts) < 2:
+        return False
+    places = gazetteer()
+    last = parts[-1].removesuffix("市").removesuffix("省")
+    prev = parts[-2]
+    return last in places and any(prev.endswith(p) for p in (prev[-2:], prev[-3:]) if p in places)
+
+
+def _name_like(simp: str, q: Quantity, masks: MaskIndex) -> bool:
+    """Numbers that name, rank or date something rather than count it."""
+    if masks.covers(q.start) or q.level:
+        return True
+    if simp[q.start - 1 : q.start] in _ORDINAL_BEFORE:
+        return True
+    if q.chinese and q.value == 1 and q.value_max is None:
+        return True  # 一批, 一个…: rhetoric, not a number
+    nxt = simp[q.end : q.end + 1]
+    if nxt and nxt in "一二三四五六七八九两万年":
+        return True  # 三位一体, 千家万户, 3周年 (but 两个千亿级… is a count of 千亿级 things)
+    if q.unit == "成" and nxt and nxt in _NOT_AFTER_CHENG:
+        return True
+    if q.unit == "周" and nxt in ("边", "期"):
+        return True
+    return _places_before(simp[max(0, q.start - 24) : q.start])
+
+
+# -- metrics --------------------------------------------------------------------------------
+
+_LEAD_WORDS = re.compile(
+    r"^(?:[—\-－·●]+|其中|每年|已经|已|到|至|力争|争取|确保|预计|全力|累计|新增|共有|拥有|带动|实现|推动形成|推动|推进实施|推进|集聚|聚集|汇聚|完成|"
+    r"组织实施|实施|引进和培育|引进培育|培育形成|引进|培育|培养|建成|新建|建设|打造|形成|使|约|初步建成|基本建成|初步|基本|达到|"
+    r"突破|超过|在|有)"
+)
+_YEAR_LEAD = re.compile(
+    r"^(?:(?:到|至|截至|截止)?(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})年(?:年?底|年?末)?(?:前)?"
+    r"|(?:较|比|与|同)(?:(?:19|20)\d{2}年|上年|去年|上一年)(?:相比)?)"  # 较2020年增长2.1倍: the comparison year
+)
+_TRAIL_WORDS = re.compile(
+    r"(?:的|为|是|达|共|累计|总计|合计|新增|约|超|已|将|要|均|等|(?:提高|提升|降低|增长|增加|上升|压缩|缩短|控制)[到至在])+$"
+)
+_RATE_START = re.compile(r"^(?:占|同比|比上年|较上年|年均|增长|增速)")
+_ATTR = re.compile(
+    r"(?:总规模|规模|总量|产值|估值|营业收入|营收|收入|产量|销量|保有量|增加值|出口额|面积|总投资|投资)$"
+)
+# Verbs that make a number a commitment outside a goals paragraph: building, bringing in, reaching.
+_VERBS = (
+    "建成|新建|共建|组建|创建|建设|培育|培养|引进|引育|引入|打造|形成|实施|推广|布局|认定|遴选|建立|开发|研制|推出|开放|"
+    "招引|集聚|聚集|发布|制定|部署|新增|孵化|吸引|开展|举办|储备|攻克|突破|落地|争创|创成|评选|设立|成立|汇聚|招募|选树|完成|"
+    "实现"
+)
+_CREATE = re.compile(rf"(?:{_VERBS})(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
+_CREATE_ANY = re.compile(_VERBS)
+_MEASURE = re.compile(r"规模|产值|收入|营收|总量|产量|销量|增加值|占比|比重|数量|率|强度")
+
+
+_REGION_PREFIX = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县)")
+
+
+def _strip_lead(text: str) -> str:
+    """广东累计培育… → the thing counted: drop years, verbs and 其中 in front (but keep 全市)."""
+    m = _REGION_PREFIX.match(text)
+    if m and len(text) > m.end() + 1:
+        return m.group(0) + _strip_words(text[m.end() :])
+    return _strip_words(text)
+
+
+def _strip_words(text: str) -> str:
+    while True:
+        new = _YEAR_LEAD.sub("", text)
+        new = _LEAD_WORDS.sub("", new).lstrip("，、 ")
+        if new == text:
+            return text
+        text = new
+
+
+_LEADING_PAREN = re.compile(r"^[（(【\[][^）)】\]]*[）)】\]]")
+
+
+def _clean_after(after: str) -> str:
+    """What follows the number, as a metric: without 的, a trailing 等, or (约束性)."""
+    return _LEADING_PAREN.sub("", after.removeprefix("的")).strip().removesuffix("等")
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+
+
+@dataclass
+class _Found:
+    q: Quantity
+    seg_start: int
+    seg_end: int
+    clause: tuple[int, int]
+    qual_start: int  # where the pre-qualifier (超过…) starts, else q.start
+    qualifier: str | None
+
+
+def _metric(scan: Scan, f: _Found, base_metric: str | None) -> tuple[str | None, bool, bool]:
+    """(metric in simplified form, number-first?, derived from the subject before?)."""
+    simp = scan.simp
+    before = _TRAIL_WORDS.sub("", _strip_lead(simp[f.seg_start : f.qual_start].strip()))
+    after = _clean_after(simp[f.q.end : f.seg_end])
+    if simp[f.q.end : f.q.end + 1] == "的" and _cjk_count(after) >= 2:
+        attr = _ATTR.search(before)
+        if attr and (before == attr.group(0) or _CREATE.search(before[: attr.start()])):
+            return after + attr.group(0), True, False  # 形成规模1000亿元的人工智能基金群 → 人工智能基金群规模
+        return (before + after if before else after), True, False  # 占全国超7成的市场份额
+    if _cjk_count(after) >= 2:
+        return _shared_noun(simp, f, after), True, False
+    if base_metric and (not before or _RATE_START.match(before)):
+        metric = base_metric + before  # 同比增长50.2% after 工业机器人产量20662台
+        if "占" in before and f.q.unit in ("%", "", "成") and not re.search(r"比重|份额|比例|比$", metric):
+            metric += "比重"
+        return metric, False, True
+    if base_metric and _ATTR.fullmatch(before):
+        return _subject(base_metric) + before, False, True  # 保有量约8万台 → 工业机器人保有量
+    return (before or None), False, False
+
+
+_LEVEL_WORD = re.compile(r"^[^，、。]{1,4}级")
+
+
+def _shared_noun(simp: str, f: _Found, after: str) -> str:
+    """打造3个国家级、10个省级创新平台: 国家级 shares the noun of the next item (创新平台)."""
+    if not after.endswith("级") or f.seg_end >= f.clause[1]:
+        return after
+    rest = simp[f.seg_end + 1 : f.clause[1]]
+    q = find_quantities(rest)
+    nxt = rest[q[0].end :] if q and q[0].start <= 2 else ""
+    m = _LEVEL_WORD.match(nxt)
+    return after + nxt[m.end() :] if m and _cjk_count(nxt[m.end() :]) >= 2 else after
+
+
+def _subject(metric: str) -> str:
+    if "占" in metric:
+        return metric.split("占", 1)[0]
+    return _ATTR.sub("", metric)
+
+
+# -- picking the quantities of a sentence ---------------------------------------------------
+
+
+def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: bool) -> list[_Found]:
+    """Quantities of one sentence that may be targets, with their enumeration segment."""
+    simp = scan.simp
+    found: list[_Found] = []
+    for clause in sent.clauses:
+        qs = [
+            q for q in sent.quantities
+            if clause[0] <= q.start and q.end <= clause[1] and not _name_like(simp, q, scan.masks)
+        ]
+        if not goal and not base:
+            # 两个层面, 两手抓: 两 outside goals is rhetoric; other numerals still need a verb (_accept_plain).
+            qs = [q for q in qs if not q.is_time and q.unit and simp[q.start] != "两"]
+        elif not goal:
+            qs = [q for q in qs if not q.is_time]
+        segments: list[list[_Found]] = []
+        prev: Quantity | None = None
+        for q in qs:
+            m = PRE_QUALIFIER_RE.search(simp, max(clause[0], q.start - 5), q.start)
+            qual_start = m.start() if m else q.start
+            seg_start = clause[0]
+            if prev is not None:
+                between = simp[prev.end : qual_start]
+                cut = max(between.rfind(c) for c in "、和及与")
+                seg_start = prev.end + cut + 1 if cut >= 0 else segments[-1][0].seg_start
+            if not segments or seg_start != segments[-1][0].seg_start:
+                segments.append([])  # 、 before the number: a new item of the enumeration
+            qualifier = m.group(0).strip() if m else None
+            segments[-1].append(_Found(q, seg_start, clause[1], clause, qual_start, qualifier))
+            prev = q
+        for i, seg in enumerate(segments):
+            end = segments[i + 1][0].seg_start - 1 if i + 1 < len(segments) else clause[1]
+            for f in seg:
+                f.seg_end = end
+            found += _keep(simp, seg)
+    return found
+
+
+def _is_threshold(f: _Found) -> bool:
+    return f.q.post in ("以上", "及以上", "以下", "以内") or f.qualifier not in (None, "约", "力争")
+
+
+def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
+    """In one enumeration segment: drop 的-modifiers and counts that only name the subject."""
+    heads = [f for f in seg if simp[f.q.end : f.q.end + 1] != "的"]
+    if len(heads) > 1:
+        # 培育3家营收超百亿元企业: a threshold with its noun still to come describes that noun.
+        counts = [f for f in heads if not (_is_threshold(f) and _cjk_count(simp[f.q.end : f.seg_end]) >= 2)]
+        heads = counts or heads
+    if len(heads) > 1:
+        return [heads[-1]]  # 10个示范基地产值达10230亿元: the 10 names the subject
+    if heads:
+        return heads
+    last = seg[-1]
+    if _is_threshold(last) and "占" not in simp[last.seg_start : last.q.start]:
+        return []  # 估值1亿元以上的企业: a condition
+    return [last]
+
+
+_THRESHOLD = ("不低于", "不少于", "不超过", "不高于", "至少", "高于", "低于", "多于", "少于", "大于", "小于")
+
+
+def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> bool:
+    """Outside goals: only a number governed by a verb of building or reaching counts
+    (新建20个…, 每年新增企业二十家以上, 规模突破1000亿元), never a threshold (不少于30家)."""
+    if f.qualifier in _THRESHOLD:
+        return False
+    before = _TRAIL_WORDS.sub("", scan.simp[f.seg_start : f.qual_start].strip())
+    if number_first:
+        attr = _ATTR.search(before)
+        return bool(_CREATE.search(before) or (attr and _CREATE.search(before[: attr.start()])))
+    if _CREATE_ANY.search(before):
+        return True  # 每年新增企业二十家以上 / 面向全球引进领军人才10名
+    return f.qualifier in ("突破", "达到") and bool(_MEASURE.search(metric))
+
+
+_BINDING = re.compile(r"[（(【\[]?(约束性|预期性)")
+
+
+def _binding(scan: Scan, f: _Found, para: Paragraph, sent: Sentence) -> str | None:
+    m = _BINDING.match(scan.simp, f.q.end, min(f.q.end + 6, len(scan.simp)))
+    if m:
+        return "binding" if m.group(1) == "约束性" else "indicative"
+    lead_text = scan.simp[f.clause[0] : f.q.start]
+    if para.aim or "力争" in lead_text or "争取" in lead_text or scan.simp.startswith(("力争", "争取"), sent.start):
+        return "indicative"
+    dating = [m for m in sent.markers if m.start < f.q.start and m.future]
+    return "indicative" if dating and dating[-1].aim else None  # 力争到2026年，规模突破500亿元
+
+
+def _year(sent: Sentence, pos: int, para: Paragraph, base: bool) -> int | None:
+    before = [m for m in sent.markers if m.start < pos and not m.date]
+    if base:
+        after = [m for m in sent.markers if m.start >= pos and not m.date]
+        pick = before[-1] if before else after[0] if after else None
+        return pick.year if pick else None
+    future = [m for m in before if m.future]
+    return future[-1].year if future else para.year
+
+
+def _sentence_targets(scan: Scan, doc: Document, para: Paragraph, sent: Sentence) -> list[dict[str, Any]]:
+    if not sent.quantities or sent.support:
+        return []
+    dated = any(m.future and (m.to or m.due) for m in sent.markers)
+    goal = para.goal or dated
+    base = (para.base or sent.base) and not dated
+    if not goal and not base and (para.article or sent.conditional):
+        return []
+    out = []
+    base_metric: str | None = None
+    for f in _candidates(scan, para, sent, goal, base):
+        metric, number_first, derived = _metric(scan, f, base_metric)
+        if metric is None or (not goal and not base and not _accept_plain(scan, f, metric, number_first)):
+            continue
+        if not derived:
+            base_metric = metric  # the subject that later rates and shares refer to
+        out.append(_record(scan, doc, f, metric, para, sent, base))
+    return out
+
+
+def _record(
+    scan: Scan, doc: Document, f: _Found, metric: str, para: Paragraph, sent: Sentence, base: bool
+) -> dict[str, Any]:
+    q = f.q
+    qualifier = f.qualifier if f.qualifier != "力争" else None
+    if qualifier is None:
+        qualifier = q.post or f.qualifier
+    if qualifier is None and scan.simp.startswith("约", f.clause[0]):
+        qualifier = "约"  # 约占全国1/3
+    span, quote = item_span(doc, f.seg_start, f.seg_end)
+    sec = scan.section_at(f.seg_start)
+    return {
+        "kind": "baseline" if base else "target",
+        "year": _year(sent, q.start, para, base),
+        "metric": _original(scan, metric, f),
+        "value": q.value,
+        "value_max": q.value_max,
+        "unit": written_unit(scan.text, q),
+        "qualifier": _in_script(scan, qualifier, f),
+        "binding": None if base else _binding(scan, f, para, sent),
+        "quote": quote,
+        "section": sec.id if sec else None,
+        "span": span,
+    }
+
+
+def written_unit(text: str, q: Quantity) -> str:
+    """The unit in the document's own script (億元, 個); % for 百分之…"""
+    return text[q.unit_end - len(q.unit) : q.unit_end] if q.unit_end >= 0 else q.unit
+
+
+def _original(scan: Scan, metric: str, f: _Found) -> str:
+    """The metric in the document's own script: find it in the sentence, else its pieces."""
+    if scan.text is scan.simp or scan.simp == scan.text:
+        return metric
+    lo = max(0, f.clause[0] - 400)
+    at = scan.simp.find(metric, lo, f.seg_end + 1)
+    if at >= 0:
+        return scan.text[at : at + len(metric)]
+    out = []
+    for ch in metric:  # built from two places (after + attribute): map char by char
+        at = scan.simp.find(ch, lo, f.seg_end + 1)
+        out.append(scan.text[at] if at >= 0 else ch)
+    return "".join(out)
+
+
+def _in_script(scan: Scan, word: str | None, f: _Found) -> str | None:
+    if word is None:
+        return None
+    at = scan.simp.find(word, f.clause[0], f.seg_end)
+    return scan.text[at : at + len(word)] if at >= 0 else word
+
+
+def counted_positions(sc: Scan, para: Paragraph, sent: Sentence) -> list[int]:
+    """Where ``sent`` has numbers that would count as targets under a goal year: a clause
+    holding one is a target, never also a milestone."""
+    return [f.q.start for f in _candidates(sc, para, sent, goal=True, base=False)]
+
+
+# -- indicator tables -----------------------------------------------------------------------
+
+_YEAR_COL = re.compile(r"((?:19|20)\d{2})\s*年?")
+_UNIT_PAREN = re.compile(r"[（(]([^（）()]{1,8})[）)]\s*$")
+_CELL_QUAL = re.compile(r"^(≥|>|≤|<|＞|≧|不低于|不少于|超过|约)?\s*[\[〔【]?(.+?)[\]〕】]?\s*(以上|左右|以下)?$")
+
+
+def _table_targets(scan: Scan, doc: Document) -> list[dict[str, Any]]:
+    """Indicator tables (指标 | 2020年 | 2025年 | 属性): a baseline per past year column, a
+    target per later one.  A table that does not say 指标/目标 (a project list with
+    2023年投资 columns) is not an indicator table."""
+    out: list[dict[str, Any]] = []
+    for table in doc.tables:
+        header = [to_simplified(h) for h in table.header]
+        years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_COL.match(h))}
+        metric_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h)), None)
+        says = any("指标" in h for h in header) or re.search(r"指标|目标", to_simplified(table.title or ""))
+        if not years or metric_col is None or not says:
+            continue
+        unit_col = next((i for i, h in enumerate(header) if h == "单位" or h.startswith("单位")), None)
+        attr_col = next((i for i, h in enumerate(header) if re.search(r"属性|性质|类型", h)), None)
+        for row_start, cells in _table_rows(doc.text, table.start, table.end)[1:]:
+            out += _row_targets(scan, doc, header, years, (metric_col, unit_col, attr_col), row_start, cells)
+    return out
+
+
+def _table_rows(text: str, start: int, end: int) -> list[tuple[int, list[str]]]:
+    rows = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        rows.append((pos, line.split("\t")))
+        pos += len(line) + 1
+    return rows
+
+
+def _row_targets(
+    scan: Scan,
+    doc: Document,
+    header: list[str],
+    years: dict[int, int],
+    cols: tuple[int, int | None, int | None],
+    row_start: int,
+    cells: list[str],
+) -> list[dict[str, Any]]:
+    metric_col, unit_col, attr_col = cols
+    if metric_col >= len(cells) or not cells[metric_col].strip():
+        return []
+    metric = cells[metric_col].strip()
+    unit = cells[unit_col].strip() if unit_col is not None and unit_col < len(cells) else ""
+    m = _UNIT_PAREN.search(metric)
+    if m:
+        metric, unit = metric[: m.start()].strip(), unit or m.group(1)
+    attr = to_simplified(cells[attr_col]) if attr_col is not None and attr_col < len(cells) else ""
+    binding = "binding" if "约束" in attr else "indicative" if "预期" in attr else None
+    row_end = row_start + len("\t".join(cells))
+    span, quote = item_span(doc, row_start, row_end)
+    sec = scan.section_at(row_start)
+    out = []
+    for col, year in years.items():
+        if col >= len(cells):
+            continue
+        cm = _CELL_QUAL.match(cells[col].strip())
+        value = parse_range(cm.group(2)) if cm else None
+        if cm is None or value is None:
+            continue  # —, 待定, …
+        past = bool(re.search(r"基期|基准|现状|实际|完成", header[col])) or (
+            "目标" not in header[col] and scan.ref_year is not None and year < scan.ref_year
+        )
+        out.append({
+            "kind": "baseline" if past else "target",
+            "year": year,
+            "metric": metric,
+            "value": value[0],
+            "value_max": value[1],
+            "unit": unit,
+            "qualifier": cm.group(1) or cm.group(3),
+            "binding": None if past else binding,
+            "quote": quote,
+            "section": sec.id if sec else None,
+            "span": span,
+        })
+    return out
+
+
+# -- the component ------------------------------------------------------------------------
+
+
+def extract_targets(doc: Document) -> None:
+    """Fill ``doc.targets`` with targets and baselines from the text and indicator tables."""
+    sc = scan(doc)
+    out: list[dict[str, Any]] = []
+    for para in sc.paragraphs:
+        if para.has_quantities:
+            for sent in para.sentences:
+                out += _sentence_targets(sc, doc, para, sent)
+    out += _table_targets(sc, doc)
+    out.sort(key=lambda t: t["span"][0])
+    doc.targets = out
