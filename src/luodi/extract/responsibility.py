@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from luodi.document import Document, Section, Table
-from luodi.extract.deadlines import parse_deadline
 from luodi.extract.units import canonical_units
 from luodi.text import to_simplified
 
@@ -193,10 +192,10 @@ def _split_into_tasks(doc: Document, sec: Section, paragraphs: list[tuple[int, i
 _TASK_HEADERS = ("重点任务", "主要任务", "工作任务", "具体任务", "任务", "工作内容", "工作措施", "主要内容", "事项")
 _LEAD_HEADERS = ("牵头单位", "牵头部门", "责任单位", "主责单位", "负责单位", "责任部门")
 _CO_HEADERS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
-_DEADLINE_HEADERS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限")
+DEADLINE_HEADERS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限")
 
 
-def _column(header: list[str], names: tuple[str, ...]) -> int | None:
+def column(header: list[str], names: tuple[str, ...]) -> int | None:
     simplified = [to_simplified(h).replace(" ", "") for h in header]
     for name in names:
         for i, h in enumerate(simplified):
@@ -207,15 +206,14 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 def _tasks_from_table(doc: Document, table: Table) -> None:
     """A task-breakdown table (任务 | 牵头单位 | 配合单位 | 完成时限): one task section per row."""
-    task_col = _column(table.header, _TASK_HEADERS)
-    lead_col = _column(table.header, _LEAD_HEADERS)
-    if task_col is None or lead_col is None or _column(table.header, ("场景名称", "场景")) is not None:
+    task_col = column(table.header, _TASK_HEADERS)
+    lead_col = column(table.header, _LEAD_HEADERS)
+    if task_col is None or lead_col is None or column(table.header, ("场景名称", "场景")) is not None:
         return
-    co_col = _column(table.header, _CO_HEADERS)
-    due_col = _column(table.header, _DEADLINE_HEADERS)
+    co_col = column(table.header, _CO_HEADERS)
     lead_is_lead = "牵头" in to_simplified(table.header[lead_col]) or co_col is not None
     parent = next((s for s in doc.sections if s.id == table.section), None)
-    row_starts = _row_offsets(doc.text, table)
+    row_starts = row_offsets(doc.text, table)
     for k, row in enumerate(table.rows):
         if not row[task_col].strip():
             continue
@@ -233,26 +231,10 @@ def _tasks_from_table(doc: Document, table: Table) -> None:
         if co_col is not None:
             task.units += split_units(row[co_col].replace(" ", "、"))
         doc.sections.append(task)
-        if due_col is not None and row[due_col].strip():
-            _deadline_milestone(doc, task, row[due_col].strip(), start, end)
 
 
-def _deadline_milestone(doc: Document, task: Section, cell: str, row_start: int, row_end: int) -> None:
-    """The 完成时限 cell of a task row is a milestone for that task."""
-    year, deadline = parse_deadline(to_simplified(cell))
-    if year is None:
-        return
-    at = doc.text.rfind(cell, row_start, row_end)
-    span = doc.source_span(at, at + len(cell))
-    doc.milestones.append(
-        {
-            "year": year, "deadline": deadline, "action": task.heading, "quote": doc.raw.text[span[0] : span[1]],
-            "section": task.id, "span": list(span), "source": "task_table",
-        }
-    )
-
-
-def _row_offsets(text: str, table: Table) -> list[tuple[int, int]]:
+def row_offsets(text: str, table: Table) -> list[tuple[int, int]]:
+    """(start, end) clean offsets of each data row of ``table``."""
     rows: list[tuple[int, int]] = []
     pos = text.find("\n", table.start) + 1  # skip the header row
     while pos and pos <= table.end:
