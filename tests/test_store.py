@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import re
 import sqlite3
@@ -20,10 +21,10 @@ from alembic.script import ScriptDirectory
 from luodi.clean.mapped import MappedText
 from luodi.document import Document, Metadata, Period, RawDocument, Section, Table
 from luodi.errors import NotFound, StoreError
-from luodi.store import Store, migrate, repository
-from luodi.store.schema import SCHEMA_REVISION, metadata
+from luodi.store import Store, codec, migrate, repository
+from luodi.store.schema import SCHEMA_REVISION, metadata, plans
 
-CHILD_TABLES = ("sections", "plan_tables", "records")
+CHILD_TABLES = ("sections", "plan_tables", "records", "entity_mentions")
 HEADINGS = [("一、", "总体要求"), ("二、", "重点任务"), ("三、", "保障措施")]
 BODY = "到2025年，全市新能源汽车产量达到10万辆，建成充电桩5000个。"
 
@@ -102,9 +103,14 @@ def make_doc(source: str = "/plans/a.txt", body: str = BODY, *, content_hash: st
         milestones=[{"year": 2025, "text": "建成充电桩5000个"}],
         supports=[{"kind": "subsidy", "amount": None}],
         scenarios=[{"name": "车路协同"}],
-        entities=[{"name": "市财政局", "type": "org"}, {"name": "甲", "type": "project"}],
         warnings=["no signature date"],
     )
+    # Entity mentions as the extractor makes them: the quote is the source text at the span.
+    for name, kind in (("测试市", "place"), ("新能源汽车", "technology")):
+        at = raw.index(name)
+        doc.entities.append(
+            {"name": name, "type": kind, "text": name, "section": None, "span": [at, at + len(name)], "quote": name}
+        )
     return doc
 
 
@@ -257,7 +263,7 @@ def test_changed_file_replaces_its_old_version_in_place(store: Store, db: Path) 
 
     result = store.save(new, "/plans/a.txt")
     assert (result.status, result.plan_id, result.replaced_id) == ("replaced", first.plan_id, first.plan_id)
-    assert counts(db) == {"plans": 1, "sections": 1, "plan_tables": 0, "records": 4}
+    assert counts(db) == {"plans": 1, "sections": 1, "plan_tables": 0, "records": 4, "entity_mentions": 0}
     assert orphans(db) == 0
     assert store.plan_id_for_hash(old.raw.content_hash) is None
     got = store.get_plan("/plans/a.txt")
@@ -281,7 +287,7 @@ def _bad_section_value(doc: Document) -> None:
 
 
 def _record_not_json(doc: Document) -> None:
-    doc.entities.append({"aliases": {"甲", "乙"}})  # a set: the JSON encoder fails on the last batch
+    doc.scenarios.append({"aliases": {"甲", "乙"}})  # a set: the JSON encoder fails on the records batch
 
 
 def _missing_required_column(doc: Document) -> None:
@@ -360,7 +366,7 @@ def test_delete_plan_removes_its_rows(store: Store, db: Path) -> None:
     gone = store.save(make_doc()).plan_id
     assert store.delete_plan("/plans/a.txt") == gone
     assert [p.id for p in store.list_plans()] == [keep]
-    assert counts(db) == {"plans": 1, "sections": 3, "plan_tables": 1, "records": 6}
+    assert counts(db) == {"plans": 1, "sections": 3, "plan_tables": 1, "records": 4, "entity_mentions": 2}
     assert orphans(db) == 0
     with pytest.raises(NotFound):
         store.delete_plan(gone)
@@ -410,3 +416,29 @@ def test_concurrent_writers_queue_instead_of_failing(db: Path) -> None:
     statuses = results[0] + results[1]
     assert statuses.count("added") == 40 and statuses.count("unchanged") == 40
     assert counts(db)["plans"] == 40 and orphans(db) == 0
+
+
+def test_migration_0003_moves_entity_records_into_their_table(tmp_path: Path) -> None:
+    from sqlalchemy import insert as sa_insert
+    from sqlalchemy import text as sa_text
+
+    from luodi.store.engine import make_engine
+
+    db_file = tmp_path / "old.db"
+    engine = make_engine(db_file)
+    doc = make_doc()
+    entity = doc.entities[1]
+    with engine.begin() as conn:
+        migrate.upgrade(conn, "0002")  # a store written before entity mentions had their own table
+        row = codec.plan_row(doc, "/plans/a.txt", "2026-01-01T00:00:00+00:00")
+        plan_id = conn.execute(sa_insert(plans).values(row)).inserted_primary_key[0]
+        conn.execute(
+            sa_text("INSERT INTO records (plan_id, kind, ord, data) VALUES (:p, 'entity', 0, :d)"),
+            {"p": plan_id, "d": json.dumps(entity, ensure_ascii=False)},
+        )
+    engine.dispose()
+    with Store.open(db_file) as store:  # opening migrates to head
+        assert store.load_document(plan_id).entities == [entity]
+    with closing(sqlite3.connect(db_file)) as conn:
+        assert conn.execute("SELECT count(*) FROM records WHERE kind = 'entity'").fetchone()[0] == 0
+        assert conn.execute("SELECT name, type, text FROM entity_mentions").fetchall() == [("新能源汽车", "technology", None)]
