@@ -29,8 +29,26 @@ class Setting:
 
 
 MAX_FILE_MB = Setting("max_file_mb", 50, "Largest input file accepted, in megabytes.")
-SETTINGS = (MAX_FILE_MB,)
+# Implementation tracking (luodi.tracking): the status engine's thresholds and evidence limits.
+TRACK_NEAR_DAYS = Setting(
+    "track_near_days", 30, "An unfinished item this many days or fewer before its deadline is blue (临期)."
+)
+TRACK_STALE_DAYS = Setting(
+    "track_stale_days", 92, "No progress report for more than this many days makes an item yellow (one quarter)."
+)
+TRACK_BEHIND_PCT = Setting(
+    "track_behind_pct", 10, "Percentage points below the expected linear progress before an item counts as behind (yellow)."
+)
+TRACK_APPROX_PCT = Setting(
+    "track_approx_pct", 5, "How close to an approximate target (约/左右/接近) counts as reaching it, in percent."
+)
+EVIDENCE_MAX_MB = Setting("evidence_max_mb", 10, "Largest evidence file attached to a progress report, in megabytes.")
+SETTINGS = (MAX_FILE_MB, TRACK_NEAR_DAYS, TRACK_STALE_DAYS, TRACK_BEHIND_PCT, TRACK_APPROX_PCT, EVIDENCE_MAX_MB)
 
 
 def max_file_bytes() -> int:
     return MAX_FILE_MB.value() * 1_000_000
+
+
+def evidence_max_bytes() -> int:
+    return EVIDENCE_MAX_MB.value() * 1_000_000

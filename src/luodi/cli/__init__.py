@@ -1,12 +1,16 @@
 """The ``luodi`` command line: one thing per command, JSON on stdout with ``--json``,
 one-line errors on stderr and a non-zero exit code when something failed.
 
-Each feature has its own module that adds commands to :data:`luodi.cli.common.app`.
+Each feature has its own module that adds its commands to :data:`luodi.cli.common.app`
+when imported; importing them here is the whole registry.
 """
 
 from __future__ import annotations
 
-from luodi.cli import documents  # noqa: F401  (registers ingest, list, show, extract)
+from luodi.cli import (
+    documents,  # noqa: F401  ingest, list, show, extract
+    track,  # noqa: F401  track …, report quarterly
+)
 from luodi.cli.common import app
 
 
