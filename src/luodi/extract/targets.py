@@ -480,8 +480,8 @@ def _name_like(simp: str, q: Quantity, masks: MaskIndex) -> bool:
         return True
     if simp[q.start - 1 : q.start] in _ORDINAL_BEFORE:
         return True
-    if q.chinese and q.value == 1 and q.value_max is None:
-        return True  # 一批, 一个…: rhetoric, not a number
+    if q.chinese and q.value == 1 and q.value_max is None and not q.unit.startswith(("万", "亿")):
+        return True  # 一批, 一个…: rhetoric, not a number (but 一万亿元 is one)
     nxt = simp[q.end : q.end + 1]
     if nxt and nxt in "一二三四五六七八九两万年":
         return True  # 三位一体, 千家万户, 3周年 (but 两个千亿级… is a count of 千亿级 things)
@@ -504,7 +504,8 @@ _YEAR_LEAD = re.compile(
     r"|(?:较|比|与|同)(?:(?:19|20)\d{2}年|上年|去年|上一年)(?:相比)?)"  # 较2020年增长2.1倍: the comparison year
 )
 _TRAIL_WORDS = re.compile(
-    r"(?:的|为|是|达|共|累计|总计|合计|新增|约|超|已|将|要|均|等|(?:提高|提升|降低|增长|增加|上升|压缩|缩短|控制)[到至在])+$"
+    r"(?:的|为|是|达|共|累计|总计|合计|新增|约|超|已|将|要|均|等|力争|争取|确保|预计|"
+    r"(?:提高|提升|降低|增长|增加|上升|压缩|缩短|控制)[到至在])+$"
 )
 _RATE_START = re.compile(r"^(?:占|同比|比上年|较上年|年均|增长|增速)")
 _ATTR = re.compile(
