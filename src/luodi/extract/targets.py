@@ -519,6 +519,7 @@ _VERBS = (
 )
 _CREATE = re.compile(rf"(?:{_VERBS})(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
 _CREATE_ANY = re.compile(_VERBS)
+_VERB_END = re.compile(rf"(?:{_VERBS})$")
 _MEASURE = re.compile(r"规模|产值|收入|营收|总量|产量|销量|增加值|占比|比重|数量|率|强度")
 
 
@@ -672,10 +673,11 @@ _THRESHOLD = ("不低于", "不少于", "不超过", "不高于", "至少", "高
 
 def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> bool:
     """Outside goals: only a number governed by a verb of building or reaching counts
-    (新建20个…, 每年新增企业二十家以上, 规模突破1000亿元), never a threshold (不少于30家)."""
-    if f.qualifier in _THRESHOLD:
-        return False
+    (新建20个…, 每年新增企业二十家以上, 规模突破1000亿元), never a threshold (具备不少于30家)
+    unless such a verb governs the threshold itself (每年发布不少于50个应用场景)."""
     before = _TRAIL_WORDS.sub("", scan.simp[f.seg_start : f.qual_start].strip())
+    if f.qualifier in _THRESHOLD and not _VERB_END.search(before):
+        return False
     if number_first:
         attr = _ATTR.search(before)
         return bool(_CREATE.search(before) or (attr and _CREATE.search(before[: attr.start()])))
