@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from luodi.cli import (
     documents,  # noqa: F401  ingest, list, show, extract
+    search,  # noqa: F401  search
     track,  # noqa: F401  track …, report quarterly
 )
 from luodi.cli.common import app
