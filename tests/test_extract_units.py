@@ -104,6 +104,11 @@ def test_units_canonical_inherits_the_first_prefix() -> None:
         "深圳市工业和信息化局",
     ]
     assert canonical_units(["市委宣传部", "各区"], meta) == ["深圳市委宣传部", "各区"]
+    # 市场监管局 after 市政务服务数据管理局、: 市场 is a word, the 市 prefix is inherited.
+    assert canonical_units(["市政务服务数据管理局", "市场监管局"], meta) == [
+        "深圳市政务服务数据管理局",
+        "深圳市市场监督管理局",
+    ]
 
 
 def test_units_user_registry_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

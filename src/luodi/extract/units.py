@@ -54,6 +54,8 @@ def canonical_units(units: list[str], meta: Metadata) -> list[str]:
         if k == 0:
             inherited = prefix
         body = simple[len(prefix) :]
+        if prefix and body not in table and simple in table:
+            prefix, body = "", simple  # 市场监管局: 市场 is a word, not the 市 prefix
         if not prefix and body in table:
             prefix = inherited
         canonical = table.get(body)
