@@ -8,6 +8,7 @@ when imported; importing them here is the whole registry.
 from __future__ import annotations
 
 from luodi.cli import (
+    compare,  # noqa: F401  compare targets|coverage|instruments|reuse|units
     documents,  # noqa: F401  ingest, list, show, extract
     search,  # noqa: F401  search
     track,  # noqa: F401  track …, report quarterly
