@@ -12,6 +12,7 @@ from luodi.cli import (
     documents,  # noqa: F401  ingest, list, show, extract
     search,  # noqa: F401  search
     track,  # noqa: F401  track …, report quarterly
+    web,  # noqa: F401  serve, user add|passwd|list
 )
 from luodi.cli.common import app
 
