@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from luodi.document import Document
 from luodi.errors import LuodiError
 from luodi.readers import iter_documents, read_path
 from luodi.store import Store
@@ -39,40 +38,39 @@ class IngestResult:
         return self.status != "failed"
 
 
-@dataclass
-class _Parsed:
-    path: str
-    doc: Document | None = None
-    content_hash: str | None = None
-    error: str | None = None
-
-
 def source_key(path: Path) -> str:
     return str(path.resolve())
 
 
-def _parse_one(path: str, known_hashes: frozenset[str] = frozenset()) -> _Parsed:
-    """Read and parse one file; errors become a one-line message, never an exception."""
+def ingest_file(store: Store, path: str, known_hashes: frozenset[str] = frozenset()) -> IngestResult:
+    """Read, parse and store one file; every failure becomes a one-line message, never an exception."""
     from luodi.parse import parse_raw
 
     try:
         raw = read_path(Path(path))
-        if raw.content_hash in known_hashes:
-            return _Parsed(path, content_hash=raw.content_hash)
-        return _Parsed(path, doc=parse_raw(raw), content_hash=raw.content_hash)
+        if raw.content_hash in known_hashes:  # the same bytes are stored already: nothing to do
+            return IngestResult(path, "unchanged", plan_id=store.plan_id_for_hash(raw.content_hash))
+        doc = parse_raw(raw)
+        saved = store.save(doc, source_key(Path(path)))
+        return IngestResult(path, saved.status, saved.plan_id, doc.meta.title, len(doc.sections))
     except LuodiError as exc:
-        return _Parsed(path, error=str(exc))
+        message = str(exc)
+        return IngestResult(path, "failed", error=message if path in message else f"{path}: {message}")
     except Exception as exc:  # a bug must not stop the batch; say which file hit it
-        return _Parsed(path, error=f"{path}: internal error: {type(exc).__name__}: {exc}")
+        return IngestResult(path, "failed", error=f"{path}: internal error: {type(exc).__name__}: {exc}")
 
 
-def _parsed(paths: list[str], known: frozenset[str], workers: int) -> Iterator[_Parsed]:
-    if workers <= 1 or len(paths) < 8:
-        for p in paths:
-            yield _parse_one(p, known)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_parse_one, paths, [known] * len(paths), chunksize=8)
+# Each worker process opens the store once and writes its own plans: shipping parsed
+# documents back to one writer cost more than the writing.  The store serialises the
+# writers (BEGIN IMMEDIATE with a busy timeout), one transaction per document.
+_WORKER_STORE: dict[str, Store] = {}
+
+
+def _worker_ingest(db: str, path: str, known_hashes: frozenset[str]) -> IngestResult:
+    store = _WORKER_STORE.get(db)
+    if store is None:
+        store = _WORKER_STORE[db] = Store.open(db)
+    return ingest_file(store, path, known_hashes)
 
 
 def ingest(
@@ -86,24 +84,18 @@ def ingest(
     paths = [str(p) for p in iter_documents(inputs)]
     known = frozenset(store.known_hashes())
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    results: list[IngestResult] = []
-    for parsed in _parsed(paths, known, workers):
-        result = _save(store, parsed)
-        results.append(result)
+    db = store.url
+    if workers <= 1 or len(paths) < 8 or db is None:
+        results_iter: Iterator[IngestResult] = (ingest_file(store, p, known) for p in paths)
+        return _collect(results_iter, on_result)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return _collect(pool.map(_worker_ingest, [db] * len(paths), paths, [known] * len(paths), chunksize=8), on_result)
+
+
+def _collect(results: Iterable[IngestResult], on_result: Callable[[IngestResult], None] | None) -> list[IngestResult]:
+    out = []
+    for result in results:
+        out.append(result)
         if on_result:
             on_result(result)
-    return results
-
-
-def _save(store: Store, parsed: _Parsed) -> IngestResult:
-    if parsed.error:
-        return IngestResult(parsed.path, "failed", error=parsed.error)
-    if parsed.doc is None:  # the same bytes are stored already: nothing to do
-        plan_id = store.plan_id_for_hash(parsed.content_hash or "")
-        return IngestResult(parsed.path, "unchanged", plan_id=plan_id)
-    try:
-        saved = store.save(parsed.doc, source_key(Path(parsed.path)))
-    except LuodiError as exc:
-        return IngestResult(parsed.path, "failed", error=f"{parsed.path}: {exc}")
-    doc = parsed.doc
-    return IngestResult(parsed.path, saved.status, saved.plan_id, doc.meta.title, len(doc.sections))
+    return out
