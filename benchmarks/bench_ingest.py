@@ -3,7 +3,7 @@
 Prints docs/s, MB/s, peak RSS (this process and the parser workers) and the store's size
 against the raw text.  Goal on a 2-core machine: ≥ 150 docs/s, RSS < 500 MB, store ≤ 3×.
 
-    python benchmarks/bench_ingest.py [--docs 10000] [--workers 2] [--keep DIR]
+    python benchmarks/bench_ingest.py [--docs 10000] [--workers 2] [--keep DIR] [--structure-only]
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from luodi import parse
 from luodi.operations import ingest, sample_paths
 from luodi.store import Store
+
+EXTRACTION = ("targets.v1", "milestones.v1", "supports.v1", "scenarios.v1", "entities.v1")
 
 
 def build_corpus(folder: Path, n: int) -> int:
@@ -46,7 +49,15 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="build the corpus and store here and keep them")
+    parser.add_argument(
+        "--structure-only", action="store_true",
+        help="run only layout, front matter, outline, tables and units (no targets, milestones, supports, "
+        "scenarios, entities): the baseline that extraction's cost is measured against",
+    )
     args = parser.parse_args()
+    if args.structure_only:
+        # Before the worker processes fork, so they inherit the shortened pipeline.
+        parse.PIPELINE[:] = [c for c in parse.PIPELINE if c not in EXTRACTION]
     work = args.keep or Path(tempfile.mkdtemp(prefix="luodi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, db = work / "corpus", work / "bench.db"

@@ -209,7 +209,8 @@ def test_longest_match_wins_over_the_place_inside() -> None:
 def test_word_start_aliases_and_latin_names_respect_their_context() -> None:
     assert _found("智能家居方面，美的智慧家居平台成效显著。") == [("美的", "美的集团", "enterprise")]
     assert _found("体现完美的设计。") == []
-    assert [f[0] for f in _found("推动15G与5G融合，发展AI和VR/AR，OpenAI除外。")] == ["5G", "AI", "VR", "AR"]
+    # Latin names stop at Latin neighbours: 15G is not 5G, SMR is not MR.
+    assert [f[0] for f in _found("推动15G与5G融合，发展MR和VR/AR，SMR除外。")] == ["5G", "MR", "VR", "AR"]
 
 
 def test_a_place_does_not_take_the_first_character_of_the_next_word() -> None:
@@ -244,16 +245,20 @@ def test_user_file_adds_and_overrides_entities(tmp_path: Path, monkeypatch: pyte
     sentence = "支持星河智造与腾讯合作，建设人工智能平台。"
     assert ("星河智造", "星河智造科技", "enterprise") not in _found(sentence)
     extra = tmp_path / "mine.tsv"
-    extra.write_text("name\ttype\taliases\n# my additions\n星河智造科技\tenterprise\t星河智造\n人工智能\tstop\t\n", "utf-8")
+    # The user file adds a company and turns the built-in stop phrase 人工智能 back into a technology.
+    extra.write_text("name\ttype\taliases\n# my additions\n星河智造科技\tenterprise\t星河智造\n人工智能\ttechnology\t\n", "utf-8")
     vocab = load_vocabulary(extra)
     found = [(sentence[m.start : m.end], m.name, m.type) for m in find_mentions(sentence, vocab)]
-    assert found == [("星河智造", "星河智造科技", "enterprise"), ("腾讯", "腾讯", "enterprise")]
+    assert found == [
+        ("星河智造", "星河智造科技", "enterprise"), ("腾讯", "腾讯", "enterprise"), ("人工智能", "人工智能", "technology"),
+    ]
 
     monkeypatch.setenv(ENV_VAR, str(extra))
     doc = _doc(sentence)
-    assert [(e["text"], e["name"]) for e in doc.entities] == [("星河智造", "星河智造科技"), ("腾讯", "腾讯")]
+    expected = [("星河智造", "星河智造科技"), ("腾讯", "腾讯"), ("人工智能", "人工智能")]
+    assert [(e["text"], e["name"]) for e in doc.entities] == expected
     monkeypatch.delenv(ENV_VAR)
-    assert [e["name"] for e in _doc(sentence).entities] == ["腾讯", "人工智能"]
+    assert [e["name"] for e in _doc(sentence).entities] == ["腾讯"]
 
 
 @pytest.mark.parametrize(
