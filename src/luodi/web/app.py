@@ -21,6 +21,7 @@ from luodi.web import auth, errors
 from luodi.web.cache import ByteCache, StoreStamp
 from luodi.web.catalog import CatalogCache
 from luodi.web.middleware import SecurityHeaders
+from luodi.web.queries.compare import CompareCache
 from luodi.web.settings import WebSettings, load_settings
 from luodi.web.templating import make_env
 
@@ -75,15 +76,18 @@ def _state(app: FastAPI, store: Store, settings: WebSettings) -> None:
     app.state.jinja = make_env()
     app.state.page_cache = ByteCache(settings.cache_mb * 1_000_000)
     url = store.engine.url
-    app.state.catalog = CatalogCache(store, StoreStamp(url.database if url.get_backend_name() == "sqlite" else None))
+    stamp = StoreStamp(url.database if url.get_backend_name() == "sqlite" else None)
+    app.state.catalog = CatalogCache(store, stamp)
+    app.state.compare = CompareCache(store, stamp)
     app.state.login_throttle = Throttle()
     app.state.tracking = tracking_available()
 
 
 def _routers(tracking: bool) -> list[APIRouter]:
-    from luodi.web.routers import home, plans, scenarios, search, session, targets, users
+    from luodi.web.routers import compare, home, plans, scenarios, search, session, targets, users
 
-    routers = [home.router, session.router, plans.router, targets.router, scenarios.router, search.router, users.router]
+    routers = [home.router, session.router, plans.router, targets.router, compare.router, scenarios.router, search.router,
+               users.router]
     if tracking:
         from luodi.web.routers import tracking as tracking_router
 

@@ -320,6 +320,148 @@ class Quarterly(Loose):
     as_of: str
 
 
+# -- comparisons (issue 6): the to_json() of luodi.analysis reports, plus the page's choices --
+class ComparedPlan(BaseModel):
+    id: int
+    title: str | None
+    region: str | None
+    level: str | None
+    issued: str | None
+    period: Period | None
+    label: str
+
+
+class CoverageHit(BaseModel):
+    section: str | None
+    span: list[int] | None
+    heading: str | None
+    words: dict[str, int]
+    url: str
+
+
+class CoverageCell(BaseModel):
+    sections: int
+    mentions: int
+    hits: list[CoverageHit]
+
+
+class CoverageTopic(BaseModel):
+    topic: str
+    group: str
+    covered: int = Field(description="plans with at least one matching section")
+    plans: dict[str, CoverageCell] = Field(description="by plan id")
+
+
+class CompareCoverage(BaseModel):
+    plans: list[ComparedPlan]
+    topics: list[CoverageTopic]
+    filters: dict[str, str]
+    topic_names: list[str]
+    groups: list[str]
+
+
+class InstrumentProfile(BaseModel):
+    plan: int
+    tasks: int
+    by_type: dict[str, int]
+    shares: dict[str, float]
+    by_subtype: dict[str, int]
+
+
+class InstrumentTask(BaseModel):
+    plan: int
+    section: str
+    heading: str | None
+    span: list[int] | None
+    type: str
+    subtype: str
+    decision: dict[str, Any] | None = Field(description="the rule that decided, its words and score")
+    runners_up: list[dict[str, Any]]
+    explanation: str
+    url: str
+
+
+class InstrumentType(BaseModel):
+    type: str
+    name: str
+
+
+class CompareInstruments(BaseModel):
+    plans: list[ComparedPlan]
+    profiles: list[InstrumentProfile]
+    tasks: list[InstrumentTask]
+    types: list[InstrumentType]
+    filters: dict[str, int]
+
+
+class UnitLoad(BaseModel):
+    led: int
+    first_listed: int
+    co: int
+    total: int
+    sections: dict[str, list[str | None]]
+
+
+class UnitRow(BaseModel):
+    unit: str
+    led: int
+    first_listed: int
+    total: int
+    plans: dict[str, UnitLoad] = Field(description="by plan id")
+
+
+class CompareUnits(BaseModel):
+    plans: list[ComparedPlan]
+    tasks: dict[str, int] = Field(description="tasks with units, by plan id")
+    units: list[UnitRow]
+    filters: dict[str, str]
+
+
+class ReuseSide(BaseModel):
+    plan: int
+    section: str
+    span: list[int]
+    text: str
+    url: str
+
+
+class ReusePassage(BaseModel):
+    a: ReuseSide
+    b: ReuseSide
+    ratio: float
+    containment: float
+    clauses: int
+    chars: int
+
+
+class ReusePair(BaseModel):
+    a: ComparedPlan
+    b: ComparedPlan
+    passages: int
+    reused_chars: int
+    share_a: float
+    share_b: float
+    pairs: list[ReusePassage]
+    url: str
+
+
+class PlanChoice(BaseModel):
+    id: int
+    title: str | None
+    region: str | None
+
+
+class CompareReuse(BaseModel):
+    plans: list[ComparedPlan]
+    clauses: int | None
+    candidates: int | None
+    aligned: int | None
+    pairs: list[ReusePair] = Field(description="plan pairs, most reused text first")
+    pair: ReusePair | None = Field(description="the pair asked for with a and b")
+    filters: dict[str, int]
+    choices: list[PlanChoice]
+
+
 def json_responses(model: type[BaseModel], *, tables: bool = False, auth: bool = False) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` for a handler: its model, CSV/XLSX when it is a table, the error envelope."""
     ok: dict[str, Any] = {"model": model}
