@@ -1,9 +1,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from luodi.operations import ingest, sample_paths
+from luodi.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "tests" / "golden"
@@ -44,3 +48,19 @@ def norm(text: str | None) -> str | None:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "luodi.db"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The five sample plans ingested into a real SQLite file, one per test module
+    (a module that needs another store defines its own ``store``)."""
+    s = Store.open(tmp_path_factory.mktemp("samples") / "luodi.db")
+    ingest(s, sample_paths(), workers=1)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="module")
+def ids(store: Store) -> dict[str, int]:
+    """Plan id by sample number: "001" → the Guangzhou plan (traditional script)."""
+    return {Path(p.source).name[:3]: p.id for p in store.list_plans()}

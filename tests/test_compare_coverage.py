@@ -2,28 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-
 from luodi.analysis import compare_coverage, topics
 from luodi.analysis.corpus import strip_unit_clause
-from luodi.operations import ingest, sample_paths
 from luodi.store import Store
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    s = Store.open(tmp_path_factory.mktemp("coverage") / "luodi.db")
-    ingest(s, sample_paths(), workers=1)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def ids(store: Store) -> dict[str, int]:
-    return {Path(p.source).name[:3]: p.id for p in store.list_plans()}
 
 
 def _sections(store: Store, ids: dict[str, int], topic: str) -> dict[str, set[str]]:

@@ -4,7 +4,6 @@ MinHash/LSH machinery, and reuse between the samples that was checked by reading
 from __future__ import annotations
 
 import random
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,6 @@ from luodi.analysis import PlanRef, PlanText, ReuseParams, compare_reuse, compar
 from luodi.analysis.minhash import LshParams, candidate_pairs, estimated_jaccard, signatures
 from luodi.analysis.reuse import compare_pair, normalise
 from luodi.clean.mapped import MappedText
-from luodi.operations import ingest, sample_paths
 from luodi.store import Store
 
 # A provincial plan (A), written for this test.
@@ -166,17 +164,6 @@ def test_signatures_need_enough_characters() -> None:
 
 
 # -- the samples ------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    s = Store.open(tmp_path_factory.mktemp("reuse") / "luodi.db")
-    ingest(s, sample_paths(), workers=1)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def ids(store: Store) -> dict[str, int]:
-    return {Path(p.source).name[:3]: p.id for p in store.list_plans()}
 
 
 def _has(pair: Any, left: str, right: str, sections: tuple[str, str]) -> bool:

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from luodi.analysis import compare_units
-from luodi.operations import ingest, sample_paths
 from luodi.store import Store
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    s = Store.open(tmp_path_factory.mktemp("units") / "luodi.db")
-    ingest(s, sample_paths(), workers=1)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def ids(store: Store) -> dict[str, int]:
-    return {Path(p.source).name[:3]: p.id for p in store.list_plans()}
 
 
 def _load(report: Any, unit: str, plan: int) -> tuple[int, int, int]:

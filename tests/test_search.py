@@ -39,20 +39,7 @@ from luodi.search.query import And, Or, Term, Words
 from luodi.search.tokens import index_tokens, normalize
 from luodi.store import Store
 
-
 # -- fixtures -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    s = Store.open(tmp_path_factory.mktemp("search") / "luodi.db")
-    ingest(s, sample_paths(), workers=1)
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def ids(store: Store) -> dict[str, int]:
-    """Plan id by sample number: "001" → the Guangzhou plan (traditional script)."""
-    return {Path(p.source).name[:3]: p.id for p in store.list_plans()}
 
 
 @pytest.fixture(scope="module")
