@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +38,21 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 def dump(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@contextmanager
+def store_session() -> Iterator[Store]:
+    """The store for one command, closed after it; errors the library raises on purpose
+    (unknown plan, refused argument) become one-line CLI errors."""
+    store = open_store()
+    try:
+        yield store
+    except LuodiError as exc:
+        raise fail(str(exc)) from exc
+    except ValueError as exc:  # an argument the library refused
+        raise fail(str(exc), 2) from exc
+    finally:
+        store.close()
 
 
 def open_store() -> Store:

@@ -11,8 +11,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,9 +20,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from luodi.cli.common import JsonOpt, app, dump, fail, open_store, out
-from luodi.errors import LuodiError
-from luodi.store import Store
+from luodi.cli.common import JsonOpt, app, dump, fail, out, store_session
 
 if TYPE_CHECKING:
     from luodi.analysis import PlanRef
@@ -47,20 +44,6 @@ OutputOpt = Annotated[
 
 
 # -- plumbing ---------------------------------------------------------------------------------
-@contextmanager
-def _store() -> Iterator[Store]:
-    """The store, with library errors (unknown plan…) turned into one-line CLI errors."""
-    store = open_store()
-    try:
-        yield store
-    except LuodiError as exc:
-        raise fail(str(exc)) from exc
-    except ValueError as exc:
-        raise fail(str(exc), 2) from exc
-    finally:
-        store.close()
-
-
 def _emit(report: Any, as_json: bool, as_csv: bool, output: Path | None, render: Callable[[], None]) -> None:
     if as_json and as_csv:
         raise fail("choose one of --json and --csv", 2)
@@ -130,7 +113,7 @@ def targets(
     """
     from luodi.analysis import compare_targets
 
-    with _store() as store:
+    with store_session() as store:
         report = compare_targets(store, metric, plans=plans, baselines=baselines, min_plans=1 if every else 2)
 
     def render() -> None:
@@ -206,7 +189,7 @@ def coverage(
 
     if topic and topic not in {t.name for t in topics()}:
         raise fail(f"unknown topic {topic}; topics: {'、'.join(t.name for t in topics())}", 2)
-    with _store() as store:
+    with store_session() as store:
         report = compare_coverage(store, plans=plans, topic=topic, group=group)
 
     def render() -> None:
@@ -255,7 +238,7 @@ def instruments(
     from luodi.analysis import compare_instruments
     from luodi.analysis.instruments import TYPE_NAMES, TYPES
 
-    with _store() as store:
+    with store_session() as store:
         report = compare_instruments(store, plans=plans)
 
     def render() -> None:
@@ -305,7 +288,7 @@ def reuse(
     if a is not None and every:
         raise fail("--all compares every pair: leave out A B", 2)
     params = ReuseParams(min_ratio=min_ratio)
-    with _store() as store:
+    with store_session() as store:
         if a is not None and b is not None:
             pair = compare_reuse_pair(store, a, b, params)
             _emit(pair, as_json, as_csv, output, lambda: _reuse_pair(pair, None))
@@ -373,7 +356,7 @@ def units(
     """Which units carry how many tasks: led (牵头) / listed first / co-responsible, per plan."""
     from luodi.analysis import compare_units
 
-    with _store() as store:
+    with store_session() as store:
         report = compare_units(store, plans=plans, by="body" if by_body else "unit")
 
     def render() -> None:

@@ -5,8 +5,6 @@ Importing this module registers both sub-apps on the main app.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,8 +13,7 @@ import typer
 from rich.table import Table
 
 from luodi import audit
-from luodi.cli.common import JsonOpt, app, dump, err, fail, open_store, out
-from luodi.errors import LuodiError
+from luodi.cli.common import JsonOpt, app, dump, err, fail, out, store_session
 from luodi.store import Store
 from luodi.tracking.model import KINDS, LEVELS, LIGHT_LABELS, LIGHTS, STATUS_LABELS, STATUSES, parse_date
 
@@ -35,17 +32,6 @@ ItemArg = Annotated[int, typer.Argument(help="Item id (事项编号), as `luodi 
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default: today).", show_default=False)]
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="A responsible unit, in any written form (市发改委…).")]
 _STYLE = {"green": "green", "blue": "blue", "yellow": "yellow", "red": "red"}
-
-
-@contextmanager
-def _store() -> Iterator[Store]:
-    store = open_store()
-    try:
-        yield store
-    except LuodiError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        store.close()
 
 
 def _as_of(text: str | None) -> date:
@@ -97,7 +83,7 @@ def items_cmd(
     _choice(light, LIGHTS, "light")
     _choice(kind, KINDS, "kind")
     when = _as_of(as_of)
-    with _store() as store:
+    with store_session() as store:
         snap = _snapshot(store, plan, when)
     states = _filter(snap, unit, status, light, kind)
     if as_json:
@@ -147,7 +133,7 @@ def report_cmd(
     links = [e for e in evidence or [] if "://" in e]
     files = [Path(e) for e in evidence or [] if "://" not in e]
     given = ReportInput(item, unit, _as_of(as_of) if as_of else None, value, percent, level, note, links, files)
-    with _store() as store:
+    with store_session() as store:
         try:
             report = file_report(store, given, audit.cli_actor())
         except ReportRejected as exc:
@@ -165,7 +151,7 @@ def history_cmd(item: ItemArg, as_json: JsonOpt = False) -> None:
     """Every report filed on an item, oldest first (nothing is ever overwritten)."""
     from luodi.tracking.reports import list_reports
 
-    with _store() as store:
+    with store_session() as store:
         reports = list_reports(store, item)
     if as_json:
         dump([r.to_json() for r in reports])
@@ -191,7 +177,7 @@ def edit_cmd(
     """Override an item's deadline (with the reason) or set its roll-up weight; audited."""
     from luodi.tracking.items import edit_item
 
-    with _store() as store:
+    with store_session() as store:
         updated = edit_item(store, item, audit.cli_actor(), deadline=deadline, reason=reason,
                             clear_deadline=clear_deadline, weight=weight)
     data = {"id": updated.id, "deadline": str(updated.deadline) if updated.deadline else None,
@@ -211,7 +197,7 @@ def evidence_cmd(
     """Write an attached evidence file out of the store."""
     from luodi.tracking.reports import get_evidence
 
-    with _store() as store:
+    with store_session() as store:
         found = get_evidence(store, sha256)
     out_path.write_bytes(found.data)
     err.print(f"[green]✓[/green] {out_path} ({found.name}, {found.mime}, {len(found.data)} bytes)", highlight=False)
@@ -222,7 +208,7 @@ def sync_cmd(plan: PlanArg, as_json: JsonOpt = False) -> None:
     """Re-derive a plan's items now (also done automatically when the plan was re-extracted)."""
     from luodi.tracking.items import sync_items
 
-    with _store() as store:
+    with store_session() as store:
         result = sync_items(store, _plan_key(plan), audit.cli_actor())
     if as_json:
         dump(result.__dict__)
@@ -244,7 +230,7 @@ def template_cmd(
 
     if out_path.suffix.lower() not in (".xlsx", ".csv"):
         raise fail("--out must end in .xlsx or .csv", 2)
-    with _store() as store:
+    with store_session() as store:
         snap = _snapshot(store, plan, date.today())
         if unit and not template_rows(snap, unit):
             raise fail(f"{unit} owns no item of plan {snap.plan.id}")
@@ -267,7 +253,7 @@ def import_cmd(
 
     if not path.is_file():
         raise fail(f"{path}: no such file", 2)
-    with _store() as store:
+    with store_session() as store:
         result = import_file(store, path, audit.cli_actor(), dry_run=dry_run, partial=partial)
     if as_json:
         dump(result.to_json())
@@ -288,7 +274,7 @@ def import_cmd(
 def status_cmd(plan: PlanArg, as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
     """Counts by status and light, per unit, and the late items with their reasons."""
     when = _as_of(as_of)
-    with _store() as store:
+    with store_session() as store:
         snap = _snapshot(store, plan, when)
     if as_json:
         dump(snap.to_json(items=False))
@@ -336,7 +322,7 @@ def quarterly_cmd(
     kind = default_format(out_path, fmt)
     if kind not in FORMATS:
         raise fail(f"unknown format {kind!r}: use {', '.join(FORMATS)}", 2)
-    with _store() as store:
+    with store_session() as store:
         data = build_report(store, _plan_key(plan), Quarter.parse(quarter), audit.cli_actor())
     render(data, kind, out_path)
     if as_json:
