@@ -264,6 +264,8 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
         return True
     if prev[-1] in OPENERS:
         return True
+    if prev[-1] in "，、" and not _LABEL_START.match(nxt):
+        return True  # a clause mark promises more of the sentence (a PDF wrapped it here)
     if prev[-1].isdigit() and _UNIT_START.match(nxt):
         return True
     if prev.count("《") > prev.count("》") and "》" in nxt[:60]:
