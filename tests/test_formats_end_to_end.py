@@ -44,3 +44,25 @@ def test_every_format_gives_the_text_files_outline(fmt: str, tmp_path: Path, ref
     assert doc["title"] == "广东省新一代人工智能发展规划"
     assert (doc["issued"], doc["region"]) == ("2018-07-23", "广东省")
     assert len([t for t in doc["targets"] if t["kind"] == "target"]) == 22
+
+
+def _units(doc: dict) -> list[tuple[str, str]]:
+    return sorted((s["heading"] or "", u) for s in doc["sections"] for u in s["lead_units"] + s["units"])
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_every_sample_keeps_its_units_and_targets_in_docx_and_pdf(seed: str, fmt: str, tmp_path: Path) -> None:
+    """A PDF wraps lines anywhere — inside a unit parenthesis, a pinyin gloss or after a
+    comma — and the cleaner must still give back the text file's extraction."""
+    text = seed_text(seed)
+    ref = tmp_path / "plan.txt"
+    ref.write_text(text, "utf-8")
+    path = make_docx(text, tmp_path / "plan.docx") if fmt == "docx" else make_pdf(text, tmp_path / "plan.pdf")
+    want, got = parse_file(ref).to_json(), parse_file(path).to_json()
+    assert outline(path) == outline(ref)
+    assert _units(got) == _units(want) and _units(want)
+    assert [(t["metric"], t["value"], t["year"]) for t in got["targets"]] == [
+        (t["metric"], t["value"], t["year"]) for t in want["targets"]
+    ]
+    assert (got["title"], got["issued"], got["region"]) == (want["title"], want["issued"], want["region"])

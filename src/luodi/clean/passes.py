@@ -59,7 +59,8 @@ def split_run_on_articles(mt: MappedText) -> MappedText:
 
 # -- inline pinyin glosses: 產(chǎn)業(yè) -> 產業 ---------------------------------------------
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_GLOSS = re.compile(rf"[(（]([a-z{_TONED}]{{1,7}})[)）]")
+# A line break may fall inside or before a gloss (a PDF wrapped 關(guān) as "關(" + "guān)").
+_GLOSS = re.compile(rf"\n?[(（]\n?([a-z{_TONED}]{{1,7}})\n?[)）]")
 _CJK_CHAR = re.compile(f"[{CJK}]")
 _TONED_RE = re.compile(f"[{_TONED}]")
 
@@ -245,6 +246,20 @@ _BARE_LABEL = re.compile(
 _DOC_TYPE_ONLY = re.compile(rf"^(?:{DOC_TYPE_WORDS})(?:（[^）]*）)?$")
 
 
+_PAIRS = {"（": "）", "［": "］", "〔": "〕", "【": "】"}
+
+
+def _open_bracket_tail(line: str) -> str | None:
+    """The closer still owed by a bracket opened in the last 200 characters of ``line``."""
+    owed: list[str] = []
+    for ch in line[-200:]:
+        if ch in _PAIRS:
+            owed.append(_PAIRS[ch])
+        elif owed and ch == owed[-1]:
+            owed.pop()
+    return owed[0] if owed else None
+
+
 def _should_join(prev: str, nxt: str, after: str) -> bool:
     """Should the break between ``prev`` and ``nxt`` go?  ``after`` is the line after ``nxt``."""
     if not prev or not nxt or "\t" in prev or "\t" in nxt:
@@ -270,8 +285,9 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
         return True
     if prev.count("《") > prev.count("》") and "》" in nxt[:60]:
         return True
-    if prev.count("（") > prev.count("）") and "）" in nxt[:30] and len(prev) < 120:
-        return True
+    closer = _open_bracket_tail(prev)
+    if closer and closer in nxt[:40]:
+        return True  # （责任单位：… or ［牵头单位：… wrapped before its closing bracket
     if prev[-1] in END_PUNCT or _is_standalone(nxt):
         return False
     # A title broken before its document type: "…关于印发广东省新一代" + "人工智能发展规划的通知".
