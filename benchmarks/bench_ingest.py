@@ -57,7 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.structure_only:
         # Before the worker processes fork, so they inherit the shortened pipeline.
-        parse.PIPELINE[:] = [c for c in parse.PIPELINE if c not in EXTRACTION]
+        parse.STORED[:] = [c for c in parse.STORED if c not in EXTRACTION]
     work = args.keep or Path(tempfile.mkdtemp(prefix="luodi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, db = work / "corpus", work / "bench.db"

@@ -21,10 +21,11 @@ from alembic.script import ScriptDirectory
 from luodi.clean.mapped import MappedText
 from luodi.document import Document, Metadata, Period, RawDocument, Section, Table
 from luodi.errors import NotFound, StoreError
+from luodi.extract.entities import extract_entities
 from luodi.store import Store, codec, migrate, repository
 from luodi.store.schema import SCHEMA_REVISION, metadata, plans
 
-CHILD_TABLES = ("sections", "plan_tables", "records", "entity_mentions")
+CHILD_TABLES = ("sections", "plan_tables", "records")
 HEADINGS = [("一、", "总体要求"), ("二、", "重点任务"), ("三、", "保障措施")]
 BODY = "到2025年，全市新能源汽车产量达到10万辆，建成充电桩5000个。"
 
@@ -105,12 +106,8 @@ def make_doc(source: str = "/plans/a.txt", body: str = BODY, *, content_hash: st
         scenarios=[{"name": "车路协同"}],
         warnings=["no signature date"],
     )
-    # Entity mentions as the extractor makes them: the quote is the source text at the span.
-    for name, kind in (("测试市", "place"), ("新能源汽车", "technology")):
-        at = raw.index(name)
-        doc.entities.append(
-            {"name": name, "type": kind, "text": name, "section": None, "span": [at, at + len(name)], "quote": name}
-        )
+    # Entity mentions as the pipeline makes them: the store derives them again on load.
+    extract_entities(doc)
     return doc
 
 
@@ -263,7 +260,7 @@ def test_changed_file_replaces_its_old_version_in_place(store: Store, db: Path) 
 
     result = store.save(new, "/plans/a.txt")
     assert (result.status, result.plan_id, result.replaced_id) == ("replaced", first.plan_id, first.plan_id)
-    assert counts(db) == {"plans": 1, "sections": 1, "plan_tables": 0, "records": 4, "entity_mentions": 0}
+    assert counts(db) == {"plans": 1, "sections": 1, "plan_tables": 0, "records": 4}
     assert orphans(db) == 0
     assert store.plan_id_for_hash(old.raw.content_hash) is None
     got = store.get_plan("/plans/a.txt")
@@ -366,7 +363,7 @@ def test_delete_plan_removes_its_rows(store: Store, db: Path) -> None:
     gone = store.save(make_doc()).plan_id
     assert store.delete_plan("/plans/a.txt") == gone
     assert [p.id for p in store.list_plans()] == [keep]
-    assert counts(db) == {"plans": 1, "sections": 3, "plan_tables": 1, "records": 4, "entity_mentions": 2}
+    assert counts(db) == {"plans": 1, "sections": 3, "plan_tables": 1, "records": 4}
     assert orphans(db) == 0
     with pytest.raises(NotFound):
         store.delete_plan(gone)
@@ -418,27 +415,33 @@ def test_concurrent_writers_queue_instead_of_failing(db: Path) -> None:
     assert counts(db)["plans"] == 40 and orphans(db) == 0
 
 
-def test_migration_0003_moves_entity_records_into_their_table(tmp_path: Path) -> None:
+def test_migrating_an_old_store_drops_stored_entities_and_derives_them_on_load(tmp_path: Path) -> None:
     from sqlalchemy import insert as sa_insert
+    from sqlalchemy import inspect as sa_inspect
     from sqlalchemy import text as sa_text
 
     from luodi.store.engine import make_engine
 
     db_file = tmp_path / "old.db"
     engine = make_engine(db_file)
-    doc = make_doc()
-    entity = doc.entities[1]
+    doc = make_doc(body="支持华为在测试市建设智能算力中心。")
+    assert [e["name"] for e in doc.entities][:1] == ["华为"]
     with engine.begin() as conn:
-        migrate.upgrade(conn, "0002")  # a store written before entity mentions had their own table
+        migrate.upgrade(conn, "0002")  # a store written when entity mentions were JSON records
         row = codec.plan_row(doc, "/plans/a.txt", "2026-01-01T00:00:00+00:00")
         plan_id = conn.execute(sa_insert(plans).values(row)).inserted_primary_key[0]
         conn.execute(
             sa_text("INSERT INTO records (plan_id, kind, ord, data) VALUES (:p, 'entity', 0, :d)"),
-            {"p": plan_id, "d": json.dumps(entity, ensure_ascii=False)},
+            {"p": plan_id, "d": json.dumps({"name": "旧", "type": "x", "span": [0, 1]}, ensure_ascii=False)},
         )
+    with engine.connect() as conn:
+        assert not sa_inspect(conn).has_table("entity_mentions")
     engine.dispose()
-    with Store.open(db_file) as store:  # opening migrates to head
-        assert store.load_document(plan_id).entities == [entity]
+    with Store.open(db_file) as store:  # opening migrates to head (0003 moved them, 0004 dropped the table)
+        # (only the plan row was written here, so the mentions have no sections to point at)
+        derived = store.load_document(plan_id).entities
+        assert [(e["name"], e["span"], e["quote"]) for e in derived] == [(e["name"], e["span"], e["quote"]) for e in doc.entities]
     with closing(sqlite3.connect(db_file)) as conn:
         assert conn.execute("SELECT count(*) FROM records WHERE kind = 'entity'").fetchone()[0] == 0
-        assert conn.execute("SELECT name, type, text FROM entity_mentions").fetchall() == [("新能源汽车", "technology", None)]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "entity_mentions" not in tables

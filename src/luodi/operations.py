@@ -50,7 +50,7 @@ def ingest_file(store: Store, path: str, known_hashes: frozenset[str] = frozense
         raw = read_path(Path(path))
         if raw.content_hash in known_hashes:  # the same bytes are stored already: nothing to do
             return IngestResult(path, "unchanged", plan_id=store.plan_id_for_hash(raw.content_hash))
-        doc = parse_raw(raw)
+        doc = parse_raw(raw, for_store=True)
         saved = store.save(doc, source_key(Path(path)))
         return IngestResult(path, saved.status, saved.plan_id, doc.meta.title, len(doc.sections))
     except LuodiError as exc:

@@ -12,11 +12,14 @@ from luodi.extract.pipeline import check_order, run
 
 PIPELINE = list(components.DEFAULT_PIPELINE)
 check_order(PIPELINE)
+# What ingest runs before storing: everything but what the store derives on read.
+STORED = [name for name in PIPELINE if name not in components.DERIVED_ON_READ]
 
 _SOURCE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
 
 
-def parse_raw(raw: RawDocument) -> Document:
+def parse_raw(raw: RawDocument, *, for_store: bool = False) -> Document:
+    """Clean and extract; ``for_store`` skips what the store derives when it loads a plan."""
     doc = Document(raw=raw, mapped=clean_text(raw.text))
     first_line = raw.text.lstrip("\ufeff").split("\n", 1)[0]
     m = _SOURCE_URL.match(first_line)
@@ -24,7 +27,12 @@ def parse_raw(raw: RawDocument) -> Document:
         doc.meta.url = m.group(1)
     elif raw.source.startswith(("http://", "https://")):
         doc.meta.url = raw.source
-    return run(doc, PIPELINE)
+    return run(doc, STORED if for_store else PIPELINE)
+
+
+def derive_on_read(doc: Document) -> Document:
+    """Fill what the store does not keep (see components.DERIVED_ON_READ)."""
+    return run(doc, list(components.DERIVED_ON_READ))
 
 
 def parse_file(path: Path) -> Document:

@@ -34,6 +34,11 @@ component("milestones.v1", requires=_RECORDS_NEED, assigns=("milestones",))(extr
 component("supports.v1", requires=("body_start", "sections"), assigns=("supports",))(extract_supports)
 component("scenarios.v1", requires=("tables",), assigns=("scenarios",))(extract_scenarios)
 
+# Derived on read, not stored: entity mentions are a pure function of the text and the
+# vocabulary, so the store recomputes them when it loads a plan (vocabulary updates then
+# apply to every stored plan) instead of writing a hundred rows per plan at ingest.
+DERIVED_ON_READ = ("entities.v1",)
+
 # Entities run after units so that a mention inside a task paragraph points at the task.
 DEFAULT_PIPELINE = [
     "layout.v1", "frontmatter.v1", "classify.v1", "outline.v1", "tables.v1", "units.v1",

@@ -113,27 +113,7 @@ def record_rows(plan_id: int, doc: Document) -> list[dict[str, Any]]:
 
 
 # -- decoding ----------------------------------------------------------------------------
-def entity_rows(plan_id: int, doc: Document) -> list[dict[str, Any]]:
-    return [
-        {
-            "plan_id": plan_id, "ord": i, "name": e["name"], "type": e["type"], "section": e.get("section"),
-            "start": e["span"][0], "end": e["span"][1], "text": e["text"] if e.get("text") != e.get("quote") else None,
-        }
-        for i, e in enumerate(doc.entities)
-    ]
-
-
-def _entity(r: Row, raw_text: str) -> dict[str, Any]:
-    quote = raw_text[r["start"] : r["end"]]
-    return {
-        "name": r["name"], "type": r["type"], "text": r["text"] if r["text"] is not None else quote,
-        "section": r["section"], "span": [r["start"], r["end"]], "quote": quote,
-    }
-
-
-def document_from_rows(
-    plan: Row, sections: Iterable[Row], tables: Iterable[Row], records: Iterable[Row], entities: Iterable[Row] = (),
-) -> Document:
+def document_from_rows(plan: Row, sections: Iterable[Row], tables: Iterable[Row], records: Iterable[Row]) -> Document:
     """Rebuild the Document; child rows must come ordered by ``ord`` (records by kind, ord)."""
     text: str = plan["text"]
     raw_text = text if plan["raw_z"] is None else zlib.decompress(plan["raw_z"]).decode("utf-8")
@@ -156,7 +136,10 @@ def document_from_rows(
     )
     for r in records:
         getattr(doc, RECORD_KINDS[r["kind"]]).append(r["data"])
-    doc.entities = [_entity(r, raw_text) for r in entities]
+    # Entity mentions are not stored: they are derived from the text on every load.
+    from luodi.parse import derive_on_read
+
+    derive_on_read(doc)
     for sec in doc.sections:  # canonical names are derived, so registry updates apply on read
         if sec.lead_units or sec.units:
             sec.lead_units_canonical = canonical_units(sec.lead_units, doc.meta)

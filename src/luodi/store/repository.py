@@ -30,7 +30,7 @@ from luodi.errors import LuodiError, NotFound, StoreError
 from luodi.store import codec
 from luodi.store.engine import WRITE, make_engine
 from luodi.store.migrate import ensure_schema
-from luodi.store.schema import CHILD_TABLES, entity_mentions, plan_tables, plans, records, sections
+from luodi.store.schema import CHILD_TABLES, plan_tables, plans, records, sections
 
 SaveStatus = Literal["added", "replaced", "unchanged"]
 
@@ -254,7 +254,6 @@ def _insert_children(conn: Connection, plan_id: int, doc: Document) -> None:
         (sections, codec.section_rows(plan_id, doc.sections)),
         (plan_tables, codec.table_rows(plan_id, doc.tables)),
         (records, codec.record_rows(plan_id, doc)),
-        (entity_mentions, codec.entity_rows(plan_id, doc)),
     )
     for table, rows in batches:
         if rows:  # an empty parameter list would execute a single all-defaults INSERT
@@ -337,10 +336,7 @@ def _load(conn: Connection, plan_id: int) -> tuple[Document, str]:
     recs = conn.execute(
         select(records).where(records.c.plan_id == plan_id).order_by(records.c.kind, records.c.ord)
     ).mappings()
-    ents = conn.execute(
-        select(entity_mentions).where(entity_mentions.c.plan_id == plan_id).order_by(entity_mentions.c.ord)
-    ).mappings()
-    return codec.document_from_rows(plan, secs.all(), tabs.all(), recs.all(), ents.all()), plan["ingested_at"]
+    return codec.document_from_rows(plan, secs.all(), tabs.all(), recs.all()), plan["ingested_at"]
 
 
 # -- helpers -----------------------------------------------------------------------------

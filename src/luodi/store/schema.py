@@ -161,28 +161,12 @@ records = Table(
     sqlite_with_rowid=False,
 )
 
-# Entity mentions are many (an AI plan names 人工智能 a hundred times), so they get a
-# narrow table of their own rather than a JSON record each: a fifth of the bytes, and
-# queryable ("which plans mention 华为").  ``quote`` is not stored: it is raw.text[start:end].
-entity_mentions = Table(
-    "entity_mentions",
-    metadata,
-    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
-    Column("ord", Integer, nullable=False),
-    Column("name", Text, nullable=False),  # canonical name
-    Column("type", Text, nullable=False),
-    Column("section", Text),
-    Column("start", Integer, nullable=False),  # source offsets
-    Column("end", Integer, nullable=False),
-    Column("text", Text),  # as written in the clean text, when it differs from the quote
-    PrimaryKeyConstraint("plan_id", "ord"),
-    Index("ix_entity_mentions_name", "name"),
-    sqlite_with_rowid=False,
-)
+# Entity mentions are not stored (migration 0004 dropped their table): they are derived
+# from the text on load, see luodi.extract.components.DERIVED_ON_READ.
 
 # Children of a plan, in the order they are written.  Rewritten whenever the plan is
 # re-extracted; tracking rows below are not children: they outlive re-extraction.
-CHILD_TABLES = (sections, plan_tables, records, entity_mentions)
+CHILD_TABLES = (sections, plan_tables, records)
 
 # -- tracking (issue 4) -------------------------------------------------------------------
 # A trackable item is a task (a section with units), a target or a milestone of a plan.
