@@ -106,12 +106,6 @@ class Document:
     def text(self) -> str:
         return self.mapped.text
 
-    def __getstate__(self) -> dict[str, Any]:
-        # The simplified view is a cache: rebuilt on demand, not shipped between processes.
-        state = self.__dict__.copy()
-        state["_simplified"] = None
-        return state
-
     @property
     def simplified(self) -> str:
         """Simplified-Chinese view of ``text`` (same length), for matching; cached per text."""
