@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from luodi.analysis import compare_coverage, topics
-from luodi.analysis.corpus import strip_unit_clause
+from luodi.extract.responsibility import strip_unit_clauses
 from luodi.store import Store
 
 
@@ -57,10 +57,11 @@ def test_excluded_phrases_do_not_count(store: Store, ids: dict[str, int]) -> Non
 
 
 def test_responsibility_clause_is_not_text() -> None:
-    assert strip_unit_clause("加强数据开放。（责任单位：市教育局、市金融监管局）") == "加强数据开放。"
-    assert strip_unit_clause("建设平台。［牵头单位：市科技局；责任单位：市发改委］") == "建设平台。"
+    assert strip_unit_clauses("加强数据开放。（责任单位：市教育局、市金融监管局）") == "加强数据开放。"
+    assert strip_unit_clauses("建设平台。［牵头单位：市科技局；责任单位：市发改委］") == "建设平台。"
+    assert strip_unit_clauses("建设平台。（市科技局牵头，市教育局配合）") == "建设平台。"
     education = next(t for t in topics() if t.name == "智能教育")
-    assert education.matches(strip_unit_clause("建设开源平台。（责任单位：市教育局）")) == []
+    assert education.matches(strip_unit_clauses("建设开源平台。（责任单位：市教育局）")) == []
 
 
 def test_links_and_rows(store: Store, ids: dict[str, int]) -> None:

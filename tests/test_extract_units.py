@@ -1,6 +1,7 @@
 """Responsible units in shapes the sample plans don't show: ☆ leads with a legend, 〔…〕
 and ［…］ brackets, 配合/协办 roles, a task-breakdown table, traditional script with
-half-width punctuation, 第X条 articles.  Expectations written by hand from tests/data/units."""
+half-width punctuation, 第X条 articles, roles written as verbs (A牵头，B配合) and unit
+lines of their own.  Expectations written by hand from tests/data/units."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from conftest import REPO
 from luodi.document import Document
-from luodi.extract.responsibility import split_units
+from luodi.extract.responsibility import parse_unlabelled, split_units
 from luodi.extract.units import canonical_units
 from luodi.parse import parse_file
 
@@ -80,6 +81,39 @@ def test_units_in_articles() -> None:
     assert articles["第四条"] == (["省教育厅"], ["省科技厅", "省人力资源社会保障厅"])
     assert articles["第二条"] == ([], [])
 
+
+
+def test_units_unlabelled_roles_and_own_lines() -> None:
+    """（A牵头，B配合）, （A负责）, （…按职责分工负责）, 会同, and 责任单位： on a line of its own
+    after the task — expectations written by hand from tests/data/units/unlabelled_roles.txt."""
+    got = units_by_heading(parse_file(DATA / "unlabelled_roles.txt"))
+    assert got == {
+        "建设智能计算中心": (["市发展改革委"], ["市工业和信息化局", "市数据局"]),
+        "推动算力普惠": ([], ["市工业和信息化局"]),
+        "发布场景清单": ([], ["各区、县（市）政府"]),
+        "加强人才引育": ([], ["市委人才办", "市人力资源和社会保障局", "市科技局"]),
+        "深化开放合作": ([], ["市科技局", "市教育局"]),
+        "完善金融服务": (["市地方金融监管局"], ["人民银行南京分行", "市财政局"]),
+        # two unnumbered tasks in one section, each followed by its own unit line(s)
+        "培育龙头企业": ([], ["市工业和信息化局", "市国资委"]),
+        "建设特色园区": (["江北新区管委会"], ["江宁开发区管委会"]),
+    }  # and none from （以下简称…）, （按统计口径计算）, （具体办法由市财政局另行制定）, 抓好落实（…）
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("市科技局牵头，市发展改革委、市财政局配合", (["市科技局"], ["市发展改革委", "市财政局"])),
+        ("市经信局负责，各区政府配合", (["市经信局"], ["各区政府"])),
+        ("省工业和信息化厅、省科技厅按职责分工负责", ([], ["省工业和信息化厅", "省科技厅"])),
+        ("市政府督查室会同市发展改革委负责", (["市政府督查室"], ["市发展改革委"])),
+        ("各地要结合实际抓好落实", None),
+        ("具体办法由市财政局负责", None),
+        ("市科技局，加快推进", None),
+    ],
+)
+def test_units_unlabelled_parenthesis(written: str, expected: tuple[list[str], list[str]] | None) -> None:
+    assert parse_unlabelled(written, written) == expected
 
 @pytest.mark.parametrize(
     ("written", "expected"),

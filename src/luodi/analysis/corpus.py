@@ -17,6 +17,7 @@ from typing import Any
 
 from luodi.document import Document, Section
 from luodi.errors import NotFound, StoreError
+from luodi.extract.responsibility import strip_unit_clauses
 from luodi.store import Store
 from luodi.store.repository import MIN_HASH_PREFIX
 from luodi.text import to_simplified
@@ -124,23 +125,14 @@ def section_link(plan: PlanDoc, sec: Section, quote: str | None = None) -> Link:
 
 
 # -- section text ----------------------------------------------------------------------------
-# The responsibility clause closing a task: （责任单位：…）, ［牵头单位：…］, 〔…〕.  Unit names
-# (教育局, 金融监管局, 政务服务数据管理局) would otherwise count as topics and instruments.
-UNIT_CLAUSE = re.compile(r"[（(［\[〔【]\s*(?:牵头|责任|配合|参与|主责|协办|主办)单位[^）)］\]〕】]*[）)］\]〕】]")
-
-
-def strip_unit_clause(text: str) -> str:
-    return UNIT_CLAUSE.sub("", text)
-
-
 def heading_text(doc: Document, sec: Section) -> str:
     return to_simplified(sec.heading or "")
 
 
 def body_text(doc: Document, sec: Section) -> str:
-    """The section's own text, simplified, without its responsibility clause."""
-    simp = doc.simplified[sec.text_start : sec.text_end]
-    return strip_unit_clause(simp).strip()
+    """The section's own text, simplified, without its responsibility clause: unit names
+    (教育局, 金融监管局, 政务服务数据管理局) would otherwise count as topics and instruments."""
+    return strip_unit_clauses(doc.simplified[sec.text_start : sec.text_end]).strip()
 
 
 # Headings of the parts of a plan that describe rather than assign: its baseline, context,

@@ -40,9 +40,10 @@ from typing import Any, NamedTuple
 import numpy as np
 from sqlalchemy import select
 
-from luodi.analysis.corpus import UNIT_CLAUSE, PlanDoc, PlanRef, as_plans, resolve_ids
+from luodi.analysis.corpus import PlanDoc, PlanRef, as_plans, resolve_ids
 from luodi.analysis.minhash import I64, U32, LshParams, candidate_pairs, estimated_jaccard, signatures
 from luodi.clean.mapped import MappedText
+from luodi.extract.responsibility import strip_unit_clauses
 from luodi.store import Store
 from luodi.store.schema import plans as plans_table
 from luodi.store.schema import sections as sections_table
@@ -110,7 +111,7 @@ def split_clauses(pt: PlanText, index: int, min_chars: int) -> list[Clause]:
     """The plan's clauses of at least ``min_chars`` normalised characters, in order."""
     # Responsibility clauses (（责任单位：市科技局）) become line breaks: every plan has them,
     # in the same words, and they say nothing about the text being reused.
-    simp = UNIT_CLAUSE.sub(lambda m: "\n" * len(m.group(0)), to_simplified(pt.text))
+    simp = strip_unit_clauses(to_simplified(pt.text), fill="\n")
     out = []
     noise = _NOISE.sub
     for sid, start, text_start, text_end in pt.sections:
@@ -444,7 +445,7 @@ def _passage(texts: Sequence[PlanText], clauses: list[Clause], run: list[tuple[i
 
 def normalise(text: str) -> str:
     """What clauses are compared as: simplified, without responsibility clauses, spaces or punctuation."""
-    return _NOISE.sub("", UNIT_CLAUSE.sub("", to_simplified(text))).lower()
+    return _NOISE.sub("", strip_unit_clauses(to_simplified(text))).lower()
 
 
 def _side(pt: PlanText, section: str, start: int, end: int) -> Side:
