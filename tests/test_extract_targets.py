@@ -241,6 +241,26 @@ def test_chongqing_support_standards() -> None:
     assert doc.supports[7]["beneficiary"] == "保险机构"
 
 
+
+def test_growth_from_to_is_two_baselines_and_holdings_are_targets() -> None:
+    """由2015年的3000亿元增长到2020年的8000亿元 in 发展基础: two baselines of one metric (到 ends
+    the verb, it does not open a goal year); 发明专利拥有量达到25件 under a goal year is a
+    target, not a fact about the past (拥有 alone would be one).  Written by hand."""
+    text = (
+        "苏州市数字经济发展规划（2021—2025年）\n一、发展目标\n到2025年，数字经济核心产业增加值达到5000亿元。\n"
+        "（一）创新能力。每万人高价值发明专利拥有量达到25件。\n二、发展基础\n"
+        "“十三五”期间，全市数字经济规模由2015年的3000亿元增长到2020年的8000亿元。2020年，全市拥有高新技术企业9772家。\n"
+    )
+    doc = parse_raw(RawDocument("suzhou.txt", "text", text, "0"))
+    got = [(t["kind"], t["year"], t["metric"], t["value"], t["unit"]) for t in doc.targets]
+    assert got == [
+        ("target", 2025, "数字经济核心产业增加值", 5000, "亿元"),
+        ("target", 2025, "每万人高价值发明专利拥有量", 25, "件"),
+        ("baseline", 2015, "全市数字经济规模", 3000, "亿元"),
+        ("baseline", 2020, "全市数字经济规模", 8000, "亿元"),
+        ("baseline", 2020, "全市高新技术企业", 9772, "家"),
+    ]
+
 # -- numbers -----------------------------------------------------------------------------
 
 

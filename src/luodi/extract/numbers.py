@@ -334,6 +334,9 @@ def _is_range_part(simp: str, pre: str, m: re.Match[str]) -> bool:
     return bool(after) and after[0] in _RANGE_CHARS and after[1:2].isdigit()
 
 
+_CHANGE_VERB_END = tuple("长高升加大降少缩")  # 增长/提高/提升/增加/扩大/下降/减少/缩小 + 到
+
+
 def _marker(simp: str, m: re.Match[str], ref_year: int | None) -> Marker | None:
     year = parse_year(m.group("year"))
     y0 = m.start("year")
@@ -354,6 +357,8 @@ def _marker(simp: str, m: re.Match[str], ref_year: int | None) -> Marker | None:
     # written as one (6月底, 6月30日前).
     date = bool(tail and tail[-1] in "日月份") and not before
     to = any(w in pre for w in ("到", "至", "力争", "争取", "预计", "确保", "计划"))
+    if to and pre in ("到", "至") and simp[s - 1 : s] in _CHANGE_VERB_END:
+        to = False  # 由2015年的3000亿元增长到2020年的8000亿元: 到 ends the verb, the year is a date
     past = "截" in pre or (not to and ref_year is not None and year < ref_year)
     due = bool(tail or before) and not date
     return Marker(s, m.end(), year, tail, to, "力争" in pre or "争取" in pre, past, due, date)

@@ -108,10 +108,11 @@ _VERB_HEAD = re.compile(r"^(?:夯实|强化|加强|筑牢|巩固|完善|提升|�
 # Sentences about the past even outside a 发展基础 section.
 _BASE_OPENING = re.compile(r"目前|当前|现阶段|近年来|截至目前|过去五年|[“‘]?十[一二三四五]五[”’]?(?:期间|时期|以来)")
 _FIVE_YEAR = {"一": 2010, "二": 2015, "三": 2020, "四": 2025, "五": 2030}  # 十X五: the year the plan period ends
-# 已建成…, 全市共有规上企业3000家, 2021年以来… (but not 现有: 支持现有4家企业… is a task).
+# 已建成…, 全市共有规上企业3000家, 2021年以来… (but not 现有: 支持现有4家企业… is a task,
+# nor 拥有量: 发明专利拥有量达到25件 is a target).
 _BASE_DONE = re.compile(
     r"已(?:经)?(?:建成|形成|集聚|聚集|累计|拥有|培育|引进|达到|突破|超过|获批|认定|落户)"
-    r"|(?:共有|拥有)[^，。；]{0,20}\d|(?:19|20)\d{2}年以来"
+    r"|(?:共有|拥有(?![量率]))[^，。；]{0,20}\d|(?:19|20)\d{2}年以来"
 )
 _CONDITIONAL = re.compile(r"(?:应当|应具备|须|必须|条件|不得|申请|申报|具备|满足|符合|是指|以下简称|认定为)")
 # Support standards: never targets (supports.py reads them).
@@ -569,6 +570,9 @@ def _metric(scan: Scan, f: _Found, base_metric: str | None) -> tuple[str | None,
     """(metric in simplified form, number-first?, derived from the subject before?)."""
     simp = scan.simp
     before = _TRAIL_WORDS.sub("", _strip_lead(simp[f.seg_start : f.qual_start].strip()))
+    start_of_change = _FROM.search(before)
+    if start_of_change and _cjk_count(before[: start_of_change.start()]) >= 2:
+        before = before[: start_of_change.start()]
     after = _clean_after(simp[f.q.end : f.seg_end])
     if simp[f.q.end : f.q.end + 1] == "的" and _cjk_count(after) >= 2:
         attr = _ATTR.search(before)
@@ -654,6 +658,10 @@ def _is_threshold(f: _Found) -> bool:
 def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
     """In one enumeration segment: drop 的-modifiers and counts that only name the subject."""
     heads = [f for f in seg if simp[f.q.end : f.q.end + 1] != "的"]
+    change = _CHANGE_TO.search(simp, seg[0].q.end, seg[-1].q.start) if len(seg) == 2 else None
+    if change:  # 由2015年的3000亿元增长到2020年的8000亿元: both are values of the metric
+        seg[0].seg_end = change.start()
+        return seg
     if len(heads) > 1:
         # 培育3家营收超百亿元企业: a threshold with its noun still to come describes that noun.
         counts = [f for f in heads if not (_is_threshold(f) and _cjk_count(simp[f.q.end : f.seg_end]) >= 2)]
@@ -666,6 +674,11 @@ def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
     if _is_threshold(last) and "占" not in simp[last.seg_start : last.q.start]:
         return []  # 估值1亿元以上的企业: a condition
     return [last]
+
+
+_CHANGE_TO = re.compile(r"(?:增长|提高|提升|增加|扩大|下降|减少|缩小|上升)(?:到|至)")
+# 规模由2015年的3000亿元增长到…: the metric is what stands before 由/从 and its year or number.
+_FROM = re.compile(r"[由从](?=(?:19|20)\d{2}年|\d)")
 
 
 _THRESHOLD = ("不低于", "不少于", "不超过", "不高于", "至少", "高于", "低于", "多于", "少于", "大于", "小于")
