@@ -33,6 +33,12 @@ _MARKDOWN = re.compile(r"^(#{1,6})\s*(.+)$")
 _ANNEX = re.compile(r"^(附件|附录|附表)\s*(\d{0,2})\s*[：:]?\s*(.*)$")
 # A run-in heading is a short first sentence: "（四）加强科技研发攻关。聚焦…".
 _RUN_IN = re.compile(r"^([^。！？；\n]{2,40}?)[。！？；](.+)$")
+# An article's is shorter still, without a comma and not opening as a clause of law does
+# (本办法…, 国家…, 各级…, 对…, 为了…): measures title their articles, regulations do not.
+_ARTICLE_TITLE = re.compile(
+    r"^(?!本|各|凡|对|为|在|根据|依据|按照|国家|县级|有关|相关|任何|禁止|不得|以|自|此|该|所|其)"
+    r"([^。！？；，,、：:“”\n]{2,20})。(.+)$"
+)
 
 
 @dataclass
@@ -66,8 +72,13 @@ def _split_heading(scheme: str, rest: str, rest_at: int) -> tuple[str | None, in
     """Heading text and where the section's own text starts in the line."""
     rest_stripped = rest.lstrip("，,：: ")
     lead = len(rest) - len(rest_stripped)
-    if scheme in ("article", "step"):
-        return None, rest_at + lead  # articles and steps carry text, not titles
+    if scheme == "article":
+        m = _ARTICLE_TITLE.match(rest_stripped)
+        if m and len(m.group(2)) >= 8 and m.group(2)[0] not in "（(［[〔【":  # 第二条　支持通用大模型研发。对…
+            return m.group(1), rest_at + lead + m.start(2)
+        return None, rest_at + lead  # 第一条 为了规范…，制定本办法。: a regulation's text
+    if scheme == "step":
+        return None, rest_at + lead  # steps carry text, not titles
     if not rest_stripped:
         return None, rest_at
     whole = rest_stripped.rstrip("。；")
