@@ -274,6 +274,7 @@ def test_growth_from_to_is_two_baselines_and_holdings_are_targets() -> None:
         ("3-5家", 3, 5, "家", None),
         ("三至五家", 3, 5, "家", None),
         ("百分之三十", 30, None, "%", None),
+        ("三分之一", 0.3333, None, "", None),
         ("百分之五十以上", 50, None, "%", "以上"),
         ("30%", 30, None, "%", None),
         ("1,200亿元", 1200, None, "亿元", None),

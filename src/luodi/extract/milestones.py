@@ -37,7 +37,7 @@ from luodi.text import to_simplified
 # Dates that are not commitments of the plan: when the document takes effect, and what
 # applicants must file by when.
 _NOT_COMMITMENT = re.compile(r"是指|系指|施行|有效期|起算|印发|发布之日|报送|提交|申报|报名|推荐|截止日期|征集|受理")
-_LIST_INTRO = re.compile(r"(?:目标|如下|以下|任务)[:：]?$|^(?:主要|具体|总体)?目标")
+_LIST_INTRO = re.compile(r"(?:目标|如下|以下|任务|要求)[:：]?$|^(?:主要|具体|总体)?目标|(?:以下|如下)(?:要求|目标|指标)")
 _LEAD_JUNK = re.compile(r"^[\s，、：—\-－·●]+")
 
 
@@ -87,6 +87,10 @@ def _from_bullet(doc: Document, sc: Scan, para: Paragraph) -> dict[str, Any] | N
         return None
     clause = para.sentences[0].clauses[0]
     action = _LEAD_JUNK.sub("", sc.text[clause[0] : clause[1]]).strip()
+    if len(action) <= 6 and len(para.sentences) > 1:
+        # ——发展环境。人工智能创新创业生态初步形成，…: the bullet's label names, the next sentence commits
+        clause = para.sentences[1].clauses[0]
+        action = _LEAD_JUNK.sub("", sc.text[clause[0] : clause[1]]).strip()
     if not _good_action(action):
         return None
     return _record(doc, sc, para.start, clause[1], action, para.year, None)
@@ -111,11 +115,6 @@ def _from_deadline(doc: Document, sc: Scan, para: Paragraph, sent: Sentence, m: 
     if not _good_action(action):
         return None
     return _record(doc, sc, start, end, action, m.year, m.deadline)
-
-
-def _next_is_bullet(sc: Scan, i: int) -> bool:
-    paras = sc.paragraphs
-    return i + 1 < len(paras) and paras[i + 1].bullet and paras[i + 1].section is paras[i].section
 
 
 def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any]]:
@@ -149,8 +148,7 @@ def _from_marker(doc: Document, sc: Scan, i: int, k: int, m: Marker, lead: Marke
     if not m.future or m.date:
         return None
     if m is lead and (m.to or bare_lead(sc.simp, m)):
-        if k == 0 and m is para.lead and _next_is_bullet(sc, i):
-            return None  # 第一步，到2020年，… summarises the bullets that follow
+        # 第一步，到2020年，产业规模位居全国前列。 commits even when bullets detail it.
         return _from_lead(doc, sc, para, sent, m)
     if m.due or m.to:
         return _from_deadline(doc, sc, para, sent, m)

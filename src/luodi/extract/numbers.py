@@ -13,7 +13,7 @@ Conventions (tests/golden/extract/README*.md):
 - a magnitude word stays in the unit, as written: 1.8万亿元 → 1.8 / 万亿元, 超千万美元 →
   1000 / 万美元 (the numeral is 千, the magnitude 万);
 - a range gives ``value`` and ``value_max``: 3－5个 → 3 / 5 / 个;
-- 百分之三十 → 30 / %; a fraction 1/3 → 0.3333 with unit "";
+- 百分之三十 → 30 / %; a fraction 1/3 or 三分之一 → 0.3333 with unit "";
 - 千亿级 → 1000 / 亿级: the 级 marks a scale adjective, which callers do not count.
 """
 
@@ -124,6 +124,8 @@ QUANTITY_RE = re.compile(
     rf"(?P<unit>(?:{_MAG})级|(?:{_MAG})?(?:{_UNITS})|(?:{_MAG}))"
     r"|"
     r"(?P<f1>\d+)/(?P<f2>\d+)(?![\d/])"
+    r"|"
+    rf"(?P<d1>{_CN})分之(?P<d2>{_CN})"  # 三分之一
     r")"
     rf"(?P<post>{POST_QUALIFIERS})?"
 )
@@ -155,6 +157,11 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
         if den == 0:
             return None
         return Quantity(round(int(m.group("f1")) / den, 4), None, "", m.start(), m.end(), m.group("post"), unit_end=m.end("f2"))
+    if m.group("d1") is not None:
+        num, den = parse_number(m.group("d2")), parse_number(m.group("d1"))
+        if not num or not den or num >= den:
+            return None
+        return Quantity(round(num / den, 4), None, "", m.start(), m.end(), m.group("post"), chinese=True, unit_end=m.end())
     first, second = (m.group("p1"), m.group("p2")) if m.group("p1") is not None else (m.group("n1"), m.group("n2"))
     value = parse_number(first)
     if value is None:
@@ -355,7 +362,7 @@ def _marker(simp: str, m: re.Match[str], ref_year: int | None) -> Marker | None:
         return None  # 2025年度…, 2026年起…, 2015年以来: names and starting points
     # 2021年2月 on a cover, 2025年6月7日 as a signing date: dates, not deadlines, unless
     # written as one (6月底, 6月30日前).
-    date = bool(tail and tail[-1] in "日月份") and not before
+    date = bool(tail and tail[-1] in "日月份") and not before and "截" not in pre  # 截至2023年9月: as of, the past
     to = any(w in pre for w in ("到", "至", "力争", "争取", "预计", "确保", "计划"))
     if to and pre in ("到", "至") and simp[s - 1 : s] in _CHANGE_VERB_END:
         to = False  # 由2015年的3000亿元增长到2020年的8000亿元: 到 ends the verb, the year is a date

@@ -422,7 +422,8 @@ def _set_contexts(sc: Scan, kinds: dict[str, str | None]) -> None:
         para.year, para.aim = (ctx[0], ctx[1]) if ctx else (None, False)
         para.goal = ctx is not None or kind == "goal"
         para.base = not para.goal and (kind == "base" or (lead is not None and lead.past))
-        para.article = sec is not None and sec.kind == "article"
+        # A regulation's article states rules; a measure's titled article (第二条　支持…。) commits.
+        para.article = sec is not None and sec.kind == "article" and not sec.heading
 
 
 _LAST: list[tuple[weakref.ref[Document], int, Scan]] = []
@@ -484,8 +485,9 @@ def _name_like(simp: str, q: Quantity, masks: MaskIndex) -> bool:
     if q.chinese and q.value == 1 and q.value_max is None and not q.unit.startswith(("万", "亿")):
         return True  # 一批, 一个…: rhetoric, not a number (but 一万亿元 is one)
     nxt = simp[q.end : q.end + 1]
-    if nxt and nxt in "一二三四五六七八九两万年":
-        return True  # 三位一体, 千家万户, 3周年 (but 两个千亿级… is a count of 千亿级 things)
+    if nxt and nxt in "一二三四五六七八九两万年" and not (nxt == "年" and (q.post or q.unit not in ("", "周"))):
+        # 三位一体, 千家万户, 3周年 (but 两个千亿级… counts 千亿级 things, 10家以上年营收… counts firms)
+        return True
     if q.unit == "成" and nxt and nxt in _NOT_AFTER_CHENG:
         return True
     if q.unit == "周" and nxt in ("边", "期"):
@@ -521,6 +523,8 @@ _VERBS = (
 _CREATE = re.compile(rf"(?:{_VERBS})(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
 _CREATE_ANY = re.compile(_VERBS)
 _VERB_END = re.compile(rf"(?:{_VERBS})$")
+# 建设高质量数据集不少于10个 / 每年举办活动不少于10场: the clause opens with the verb.
+_CREATE_START = re.compile(rf"^(?:全市|全省|全区|每年|年均|力争|累计|新)*(?:{_VERBS})")
 _MEASURE = re.compile(r"规模|产值|收入|营收|总量|产量|销量|增加值|占比|比重|数量|率|强度")
 
 
@@ -625,7 +629,8 @@ def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: b
         ]
         if not goal and not base:
             # 两个层面, 两手抓: 两 outside goals is rhetoric; other numerals still need a verb (_accept_plain).
-            qs = [q for q in qs if not q.is_time and q.unit and simp[q.start] != "两"]
+            # 新增园区两个: 两 closing its clause is a count.
+            qs = [q for q in qs if not q.is_time and q.unit and (simp[q.start] != "两" or simp[q.end : q.end + 1] in "，。；\n")]
         elif not goal:
             qs = [q for q in qs if not q.is_time]
         segments: list[list[_Found]] = []
@@ -672,10 +677,15 @@ def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
         return heads
     last = seg[-1]
     if _is_threshold(last) and "占" not in simp[last.seg_start : last.q.start]:
-        return []  # 估值1亿元以上的企业: a condition
+        before = simp[last.seg_start : last.qual_start].rstrip()
+        attr = _ATTR.search(before)
+        if attr and _CREATE.search(before[: attr.start()]):
+            return [last]  # 设立规模不低于50亿元的基金: what is created, by its size
+        return []  # 培育估值1亿元以上的企业…: a condition on what is counted
     return [last]
 
 
+_CHANGE_END = re.compile(r"(?:下降|降低|提高|提升|增长|增加|减少|缩短|压缩|上升)$")
 _CHANGE_TO = re.compile(r"(?:增长|提高|提升|增加|扩大|下降|减少|缩小|上升)(?:到|至)")
 # 规模由2015年的3000亿元增长到…: the metric is what stands before 由/从 and its year or number.
 _FROM = re.compile(r"[由从](?=(?:19|20)\d{2}年|\d)")
@@ -687,15 +697,17 @@ _THRESHOLD = ("不低于", "不少于", "不超过", "不高于", "至少", "高
 def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> bool:
     """Outside goals: only a number governed by a verb of building or reaching counts
     (新建20个…, 每年新增企业二十家以上, 规模突破1000亿元), never a threshold (具备不少于30家)
-    unless such a verb governs the threshold itself (每年发布不少于50个应用场景)."""
+    unless such a verb governs it (每年发布不少于50个应用场景, 建设数据集不少于10个)."""
     before = _TRAIL_WORDS.sub("", scan.simp[f.seg_start : f.qual_start].strip())
-    if f.qualifier in _THRESHOLD and not _VERB_END.search(before):
-        return False
+    if f.qualifier in _THRESHOLD and not (_VERB_END.search(before) or _CREATE_START.match(before)):
+        return False  # 孵化场地面积不低于5000平方米: a condition (孵化 names the place, it builds nothing)
     if number_first:
         attr = _ATTR.search(before)
         return bool(_CREATE.search(before) or (attr and _CREATE.search(before[: attr.start()])))
     if _CREATE_ANY.search(before):
         return True  # 每年新增企业二十家以上 / 面向全球引进领军人才10名
+    if f.q.unit == "%" and _CHANGE_END.search(before):
+        return True  # 推动核心零部件成本下降30%以上
     return f.qualifier in ("突破", "达到") and bool(_MEASURE.search(metric))
 
 
