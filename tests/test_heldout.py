@@ -1,32 +1,51 @@
 """Plans held out from the people who wrote the extractors, in shapes the samples don't
 have.  Each golden file was written by hand before luodi was run on its plan; what the
-first run missed was fixed in the rules, never in the golden:
+first run missed was fixed in the rules, never in the golden (conventions aside, see
+tests/data/heldout2/README.md):
 
-- zhejiang_2024: 营业收入 targets, 一万亿元, PFlops, 三至五个, 百分之八十, 牵头/配合 units in
-  1. tasks, a subsidy with a ratio and a cap — first run missed 2 of 7 targets (一万亿元, PFlops);
-- hefei_2024: "——" indicator bullets, 年均增长15%以上, 不少于/超, 12000P, a dated 9月底前 —
-  first run missed 1 of 7 targets (每年发布不少于50个: a threshold governed by a verb)."""
+- heldout/zhejiang_2024: 营业收入 targets, 一万亿元, PFlops, 三至五个, 百分之八十, 牵头/配合 units
+  in 1. tasks, a subsidy with a ratio and a cap — first run missed 2 of 7 targets;
+- heldout/hefei_2024: "——" indicator bullets, 年均增长15%以上, 不少于/超, 12000P, a dated
+  9月底前 — first run missed 1 of 7 targets (每年发布不少于50个);
+- heldout2/*: eight full-length plans (provincial 规划 with 发展基础 and 三步走, a 十四五 plan
+  with an indicator table and unit lines of their own, traditional script with half-width
+  punctuation, 若干措施 in 第X条 articles, a task-breakdown annex, ☆ leads and a scenario
+  annex in a district plan, a saved web page, units written as verbs).  These are scored,
+  not required to be perfect: what a rule cannot reach without special-casing stays missed.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import REPO, norm
 from luodi.parse import parse_file
-from test_extract_targets import milestone_matches, precision_recall, support_matches, target_matches
+from test_extract_targets import milestone_matches, one_to_one, precision_recall, support_matches, target_matches
 
 PLANS = sorted((REPO / "tests" / "data" / "heldout").glob("*.txt"))
+SCORED = sorted((REPO / "tests" / "data" / "heldout2").glob("*.txt"))
+
+
+def _meta_mismatches(golden: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    def same(a: Any, b: Any) -> bool:
+        return (norm(a) == norm(b)) if isinstance(a, str) and isinstance(b, str) else a == b
+
+    return [key for key, value in golden["meta"].items() if not same(value, doc[key])]
+
+
+def _unit_pairs(items: list[dict[str, Any]], heading: str) -> set[tuple[str | None, str, str]]:
+    return {(norm(i[heading]), norm(u), role) for i in items for role in ("lead_units", "units") for u in i[role]}
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_heldout_plan_end_to_end(plan: Path) -> None:
     golden = json.loads(plan.with_suffix(".golden.json").read_text("utf-8"))
     doc = parse_file(plan).to_json()
-    for key, value in golden["meta"].items():
-        assert (norm(doc[key]) if isinstance(value, str) else doc[key]) == (norm(value) if isinstance(value, str) else value), key
+    assert _meta_mismatches(golden, doc) == []
     assert precision_recall(golden["targets"], doc["targets"], target_matches) == (1.0, 1.0)
     assert precision_recall(golden["milestones"], doc["milestones"], milestone_matches) == (1.0, 1.0)
     assert precision_recall(golden["supports"], doc["supports"], support_matches) == (1.0, 1.0)
@@ -34,3 +53,44 @@ def test_heldout_plan_end_to_end(plan: Path) -> None:
     assert units == {r["section"]: (r["lead_units"], r["units"]) for r in golden["responsibilities"]}
     for item in doc["targets"] + doc["milestones"] + doc["supports"]:
         assert plan.read_text("utf-8")[item["span"][0] : item["span"][1]] == item["quote"]
+
+
+@pytest.fixture(scope="module")
+def scored() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    return {
+        p.stem: (json.loads(p.with_suffix(".golden.json").read_text("utf-8")), parse_file(p).to_json())
+        for p in SCORED
+    }
+
+
+LISTS = [("targets", target_matches), ("milestones", milestone_matches), ("supports", support_matches)]
+
+
+@pytest.mark.parametrize(("key", "matches"), LISTS, ids=[k for k, _ in LISTS])
+def test_scored_plans_precision_and_recall(scored: dict[str, Any], key: str, matches: Any) -> None:
+    """Pooled over the eight plans ≥ 0.95 (the issue asks 0.98 on the samples), none below 0.9."""
+    hits = gold_n = pred_n = 0
+    for name, (golden, doc) in scored.items():
+        p, r = precision_recall(golden[key], doc[key], matches)
+        assert p >= 0.9 and r >= 0.9, (name, key, p, r)
+        hits += one_to_one(golden[key], doc[key], matches)
+        gold_n += len(golden[key])
+        pred_n += len(doc[key])
+    assert hits / pred_n >= 0.95 and hits / gold_n >= 0.95, (hits, gold_n, pred_n)
+
+
+def test_scored_plans_unit_pairs(scored: dict[str, Any]) -> None:
+    """(section, unit, role) triples: every plan's, exactly."""
+    for name, (golden, doc) in scored.items():
+        got = _unit_pairs([s for s in doc["sections"] if s["units"] or s["lead_units"]], "heading")
+        assert got == _unit_pairs(golden["responsibilities"], "section"), name
+
+
+def test_scored_plans_metadata_scenarios_and_spans(scored: dict[str, Any]) -> None:
+    for name, (golden, doc) in scored.items():
+        assert _meta_mismatches(golden, doc) == [], name
+        want = [(s["seq"], s["domain"], s["name"], s["units"]) for s in golden.get("scenarios", [])]
+        assert [(s["seq"], s["domain"], s["name"], s["units"]) for s in doc["scenarios"]] == want, name
+        raw = (REPO / "tests" / "data" / "heldout2" / f"{name}.txt").read_text("utf-8")
+        for item in doc["targets"] + doc["milestones"] + doc["supports"]:
+            assert raw[item["span"][0] : item["span"][1]] == item["quote"], name

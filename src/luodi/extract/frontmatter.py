@@ -213,16 +213,17 @@ def _doc_number(fields: dict[str, str], header: list[Line], title: str | None) -
         m = _DOC_NUMBER.search(value)
         return _tidy_number(m.group(0)) if m else value.strip("()（） ") or None
     for k, line in enumerate(header):
-        t = line.simp
+        t = line.simp  # matched on the simplified view, returned as written (廈府辦〔2020〕47號)
         if t == "令" and k + 1 < len(header) and re.fullmatch(r"第\s*\d{1,4}\s*号", header[k + 1].simp):
-            return "令" + header[k + 1].simp
+            return line.text + header[k + 1].text
         m = _DOC_NUMBER.search(t)
         if m and (len(t) - len(m.group(0)) <= 4 or (t.endswith(("）", ")")) and "《" not in t[m.end() :])):
+            written = _tidy_number(line.text[m.start() : m.end()])
             if "〔" in t and "印发" in t and "《" in t and t.find("《") < m.start():
                 # "关于印发《…》的通知（川发改价格〔2025〕480号）": the number trails the title.
-                return _tidy_number(m.group(0))
+                return written
             if len(t) - len(m.group(0)) <= 4:
-                return _tidy_number(m.group(0))
+                return written
     return None
 
 
