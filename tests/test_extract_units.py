@@ -100,6 +100,24 @@ def test_units_unlabelled_roles_and_own_lines() -> None:
     }  # and none from （以下简称…）, （按统计口径计算）, （具体办法由市财政局另行制定）, 抓好落实（…）
 
 
+
+def test_units_beside_time_limits_and_same_below() -> None:
+    """（…按职责分工负责，下同）, （责任单位：…，市有关部门按职责分工负责）, （牵头单位：…；完成时限：…）,
+    （…负责；2024年底前完成）: the time limit is a milestone of the task, never a unit."""
+    doc = parse_file(DATA / "time_limits_beside_units.txt")
+    assert units_by_heading(doc) == {
+        "建设创新平台": ([], ["市科技局", "市发改委"]),
+        "培育企业": ([], ["各区政府", "市有关部门"]),
+        "建设算力": (["市经信局"], ["市发改委"]),
+        "强化人才": ([], ["市人社局"]),
+        "开放场景": ([], ["市经信局", "市数据局"]),
+    }
+    got = [(m["year"], m["deadline"], m["action"], m["quote"]) for m in doc.milestones]
+    assert got == [
+        (2025, "2025-12-31", "建设算力", "完成时限：2025年底"),
+        (2024, "2024-12-31", "开放场景", "2024年底前完成"),
+    ]
+
 @pytest.mark.parametrize(
     ("written", "expected"),
     [

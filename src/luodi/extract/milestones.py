@@ -1,13 +1,15 @@
 """Milestones (``doc.milestones``): dated commitments without a number.
 
-Three shapes, following tests/golden/extract/README*.md:
+The shapes, following tests/golden/extract/README*.md:
 
 1. A sentence that opens with a goal year (到2020年，… / 第三步，到2030年，…): one milestone,
    the first clause of that sentence without a counted number (the clauses with numbers
-   are targets).  A lead paragraph followed by "——" bullets is skipped: it summarises them.
+   are targets), also when "——" bullets follow it.
 2. A "——" bullet under a goal year that holds no number at all: its headline.
 3. A deadline anywhere (2023年年底前出台…, 鹏城云脑III项目2023年年底启动建设, 力争到2025年建成…):
    the clause holding it, with the date taken out of the action.
+4. A task's time limit: the 完成时限 cell of a task-breakdown table, or one written beside
+   the task's units (（牵头单位：市经信局；完成时限：2025年底）): the task is the action.
 
 Deadlines: 年底 → 12-31, 上半年 → 06-30, 一季度 → 03-31, a month → its last day; a bare
 到2025年 gives a year but no deadline.  Past years, recurring dates (每月8日), issue and
@@ -21,7 +23,7 @@ from typing import Any
 
 from luodi.document import Document
 from luodi.extract.numbers import Marker, parse_deadline
-from luodi.extract.responsibility import DEADLINE_HEADERS, column, row_offsets
+from luodi.extract.responsibility import DEADLINE_HEADERS, TIME_LABEL, TIME_PIECE, column, find_mentions, row_offsets
 from luodi.extract.targets import (
     Paragraph,
     Scan,
@@ -166,9 +168,44 @@ def extract_milestones(doc: Document) -> None:
             if key not in seen:
                 seen.add(key)
                 out.append(item)
-    out += task_table_milestones(doc)
+    beside_units, mentions = unit_time_limit_milestones(doc)
+    clean = [doc.source_span(a, b) for a, b in mentions]
+    out = [m for m in out if not any(a <= m["span"][0] < b for a, b in clean)]  # said once, by the task
+    out += beside_units + task_table_milestones(doc)
     out.sort(key=lambda m: m["span"][0])
     doc.milestones = out
+
+
+_TIME_IN_MENTION = re.compile(rf"(?:{TIME_LABEL}\s*[：:]\s*)?(?:19|20)\d{{2}}年[^，,；;）)］\]〕】\n]*")
+
+
+def unit_time_limit_milestones(doc: Document) -> tuple[list[dict[str, Any]], list[tuple[int, int]]]:
+    """A time limit beside a task's units — （牵头单位：市经信局；完成时限：2025年底）,
+    （市经信局负责；2024年底前完成） — is a milestone of that task, as a task table's 完成时限
+    cell is.  Returns the milestones and the (clean) ranges of the parentheses they came from."""
+    out: list[dict[str, Any]] = []
+    ranges: list[tuple[int, int]] = []
+    simp = doc.simplified
+    for sec in doc.sections:
+        if not (sec.units or sec.lead_units) or sec.kind not in ("heading", "article", "task"):
+            continue
+        for mention in find_mentions(doc.text, simp, sec.text_start, sec.text_end):
+            for m in _TIME_IN_MENTION.finditer(simp, mention.start + 1, mention.end - 1):
+                if not TIME_PIECE.match(m.group(0)) or simp[m.start() - 1] not in "；;，,：: （(［[〔【":
+                    continue
+                year, due = parse_deadline(m.group(0))
+                action = sec.heading or _first_clause(doc.text, sec.text_start, mention.start)
+                if year is None or not action:
+                    continue
+                span, quote = item_span(doc, m.start(), m.end())
+                out.append({"year": year, "deadline": due, "action": action, "quote": quote, "section": sec.id, "span": span})
+                ranges.append((mention.start, mention.end))
+    return out, ranges
+
+
+def _first_clause(text: str, start: int, end: int) -> str:
+    m = re.match(r"[^，。；！？\n]{4,60}", text[start:end].lstrip())
+    return m.group(0) if m else ""
 
 
 def task_table_milestones(doc: Document) -> list[dict[str, Any]]:

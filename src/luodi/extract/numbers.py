@@ -158,10 +158,10 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
             return None
         return Quantity(round(int(m.group("f1")) / den, 4), None, "", m.start(), m.end(), m.group("post"), unit_end=m.end("f2"))
     if m.group("d1") is not None:
-        num, den = parse_number(m.group("d2")), parse_number(m.group("d1"))
-        if not num or not den or num >= den:
+        part, whole = parse_number(m.group("d2")), parse_number(m.group("d1"))
+        if not part or not whole or part >= whole:
             return None
-        return Quantity(round(num / den, 4), None, "", m.start(), m.end(), m.group("post"), chinese=True, unit_end=m.end())
+        return Quantity(round(part / whole, 4), None, "", m.start(), m.end(), m.group("post"), chinese=True, unit_end=m.end())
     first, second = (m.group("p1"), m.group("p2")) if m.group("p1") is not None else (m.group("n1"), m.group("n2"))
     value = parse_number(first)
     if value is None:

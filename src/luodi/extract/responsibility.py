@@ -26,6 +26,12 @@ _OPEN = "（(［[〔【"
 _CLOSE = {"（": "）", "(": ")", "［": "］", "[": "]", "〔": "〕", "【": "】"}
 _PAREN_START = re.compile(rf"[{re.escape(_OPEN)}]\s*(?={_ROLE}\s*[：:])")
 _ROLE_LABEL = re.compile(rf"({_ROLE})\s*[：:]")
+TIME_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限|进度安排)"
+_OTHER_LABEL = re.compile(rf"{TIME_LABEL}\s*[：:]")
+# A time limit beside the units: （…；完成时限：2025年底）, （…负责；2024年底前完成）, 持续推进.
+TIME_PIECE = re.compile(
+    rf"^\s*(?:{TIME_LABEL}\s*[：:]\s*)?(?:(?:19|20)\d{{2}}年[^，,；;]*|持续推进|长期坚持|持续实施|长期推进)\s*$"
+)
 _SEPARATORS = "、，,；;"
 _STAR = "☆★"
 _STAR_LEGEND = re.compile(rf"[{_STAR}]\S{{0,6}}(?:为|是|表示)\S{{0,4}}牵头")
@@ -78,9 +84,19 @@ def split_units(text: str) -> list[str]:
 _IDIOM = re.compile("区、县（市）")
 
 
+_SAME_BELOW = ("下同", "以下同")
+# 各区政府，市有关部门按职责分工负责: the role verb is not part of the last name.
+_ROLE_SUFFIX = re.compile(r"(?:按照?职责(?:分工)?|分别|共同)?(?:负责|落实|配合|参与|牵头)$")
+
+
 def _tidy(unit: str) -> str:
     unit = unit.strip().strip("。.")
     unit = re.sub(r"\s+", "", unit)
+    if unit in _SAME_BELOW:
+        return ""  # （责任单位：市人社局，下同）
+    bare = _ROLE_SUFFIX.sub("", unit)
+    if bare != unit and len(bare) >= 2:
+        unit = bare
     if unit.endswith("等") and len(unit) > 2:
         unit = unit[:-1]  # a trailing 等 ("市前海管理局等") closes an open list
     return unit
@@ -96,8 +112,9 @@ def parse_mention(body: str, simplified: str) -> tuple[list[str], list[str]]:
     lead_roles = _LEAD_ROLES + (("责任", "负责") if any(r.startswith(_CO_ROLES) for r in roles) else ())
     if any(r.startswith("牵头") for r in roles):
         lead_roles = _LEAD_ROLES
-    for k, m in enumerate(labels):
-        end = labels[k + 1].start() if k + 1 < len(labels) else len(body)
+    stops = sorted([m.start() for m in labels] + [m.start() for m in _OTHER_LABEL.finditer(simplified)] + [len(body)])
+    for m in labels:
+        end = next(stop for stop in stops if stop > m.start())  # 完成时限：… is not a unit
         names = split_units(body[m.end() : end])
         (leads if m.group(1).startswith(lead_roles) else units).extend(names)
     return leads, units
@@ -105,7 +122,7 @@ def parse_mention(body: str, simplified: str) -> tuple[list[str], list[str]]:
 
 # -- unlabelled parentheses: the role is a verb after the names ------------------------------
 _VERB = "(?:牵头|负责|落实|配合|参与|协同|协助|推进|实施)"
-_VERB_CLOSE = re.compile(rf"{_VERB}\s*[）)］\]〕】]")
+_VERB_CLOSE = re.compile(rf"{_VERB}\s*(?:[，,；;][^，,；;（）()\n]{{1,20}})?[）)］\]〕】]")  # …负责，下同）
 _GROUP = re.compile(rf"^(?P<names>.+?)(?P<role>(?:按照?职责(?:分工)?|分别|共同|具体|组织)?{_VERB}+)$")
 # What a responsible body's name ends with: 市发展改革委, 市经信局, 省科技厅, 各区政府,
 # 中关村管委会, 市委网信办, 市委组织部, 各县（市、区）, 有关单位…
@@ -130,6 +147,8 @@ def parse_unlabelled(body: str, simplified: str) -> tuple[list[str], list[str]] 
     pieces = _top_level_split(simplified, "，,；;")
     for lo, hi in pieces:
         piece = simplified[lo:hi].rstrip()
+        if not pending and (TIME_PIECE.match(piece) or piece.strip() in _SAME_BELOW):
+            continue  # a time limit or 下同 beside the units
         m = _GROUP.match(piece)
         if m is None:
             pending = pending or lo + 1  # names continue into the next piece (A，B负责)
