@@ -214,6 +214,43 @@ def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
     return i >= 0 and spans[i][0] <= offset <= spans[i][1]
 
 
+# -- page furniture left in text copied out of a PDF ----------------------------------------
+PAGE_NUMBER = re.compile(
+    r"^[ \t\u3000]*(?:"
+    r"[-—–－―─]+[ \t\u3000]*\d{1,4}[ \t\u3000]*[-—–－―─]+"  # - 3 -   — 3 —
+    r"|第[ \t\u3000]*\d{1,4}[ \t\u3000]*页(?:[ \t\u3000]*[,，/][ \t\u3000]*共[ \t\u3000]*\d{1,4}[ \t\u3000]*页)?"
+    r"|\d{1,4}[ \t\u3000]*/[ \t\u3000]*\d{1,4}"  # 3 / 12
+    r")[ \t\u3000]*$"
+)
+_RUNNING_HEADER = re.compile(rf"^[{CJK}“”\"《》（）()〔〕\d—－\-]{{6,40}}$")
+
+
+def drop_page_furniture(mt: MappedText) -> MappedText:
+    """Page numbers (— 7 —, 第7页, 7/20) and a running header repeated on every page
+    (the plan's title, 某某人民政府办公厅文件): every copy but the first goes, so that
+    a sentence the page break cut can be rejoined."""
+    text = mt.text
+    if "\n" not in text:
+        return mt
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        spans.append((pos, pos + len(raw), raw.strip(f"{SPACE}\t")))
+        pos += len(raw) + 1
+    counts: dict[str, int] = {}
+    for _, _, line in spans:
+        if _RUNNING_HEADER.match(line) and not _LABEL_START.match(line):
+            counts[line] = counts.get(line, 0) + 1
+    seen: set[str] = set()
+    edits: list[Edit] = []
+    for start, end, line in spans:
+        repeated = counts.get(line, 0) >= 3
+        if PAGE_NUMBER.match(line) or (repeated and line in seen):
+            edits.append((start, min(end + 1, len(text)), ""))
+        seen.add(line)
+    return mt.edit(edits) if edits else mt
+
+
 # -- broken lines ---------------------------------------------------------------------
 _LABEL_START = re.compile(
     r"^(?:#|第[〇零一二三四五六七八九十百千\d]+[章节条步部篇]|[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\d{1,2}[．.、](?!\d)|[①-⑳]|附件|附录)"
@@ -223,7 +260,8 @@ _ORG_LINE = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:政府|委员会|办公�
 _FRAGMENT = re.compile(
     rf"^[\d\s.．〔〕（）()\[\]“”‘’《》、，,%％\-－—~～:：]{{1,24}}$|^[年月日号个家项元万亿]$|^[{OPENERS}]$|^[.…·\s]{{3,}}[\d\s\-]*$"
 )
-_UNIT_START = re.compile(r"^[年月日号个家项元万亿%％．.、]")
+_UNIT_START = re.compile(r"^(?:[年月日号个家项元万亿%％．.、台套件人名所条款户场次辆架吨倍座张亩]|公里|平方|千瓦|美元)")
+_NUMBER_END = re.compile(r"\d[万亿千百]{0,2}$")
 _ENDS_WITH_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日$")
 _TITLE_TAIL = re.compile(rf"^\S{{0,30}}(?:{DOC_TYPE_WORDS})(?:（[^）]*）)?$")
 
@@ -281,8 +319,8 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
         return True
     if prev[-1] in "，、" and not _LABEL_START.match(nxt):
         return True  # a clause mark promises more of the sentence (a PDF wrapped it here)
-    if prev[-1].isdigit() and _UNIT_START.match(nxt):
-        return True
+    if _NUMBER_END.search(prev) and _UNIT_START.match(nxt):
+        return True  # "规模达到600亿" + "元。": a number cut from its unit
     if prev.count("《") > prev.count("》") and "》" in nxt[:60]:
         return True
     closer = _open_bracket_tail(prev)
@@ -345,5 +383,6 @@ PASSES: tuple[Pass, ...] = (
     unescape_markdown,
     normalise_width,
     normalise_spaces,
+    drop_page_furniture,
     join_broken_lines,
 )

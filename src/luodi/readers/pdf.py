@@ -17,18 +17,12 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from luodi.clean.passes import PAGE_NUMBER
 from luodi.document import RawDocument
 from luodi.errors import EmptyDocument, EncryptedPdf, NoTextLayer, UnsupportedFormat
 from luodi.readers.base import Reader
 from luodi.readers.text import BLANK_CHARS, normalize_newlines, sha256_hex
 
-_PAGE_NUMBER = re.compile(
-    r"^[ \t\u3000]*(?:"
-    r"[-—–－―─]+[ \t\u3000]*\d{1,4}[ \t\u3000]*[-—–－―─]+"  # - 3 -   — 3 —
-    r"|第[ \t\u3000]*\d{1,4}[ \t\u3000]*页(?:[ \t\u3000]*[,，/][ \t\u3000]*共[ \t\u3000]*\d{1,4}[ \t\u3000]*页)?"
-    r"|\d{1,4}[ \t\u3000]*/[ \t\u3000]*\d{1,4}"  # 3 / 12
-    r")[ \t\u3000]*$"
-)
 # Fonts that map CJK glyphs to the Kangxi radicals / CJK radicals supplement blocks
 # produce look-alike characters (⽅ U+2F45 for 方) that defeat every keyword search.
 _RADICALS = re.compile("[\u2e80-\u2ef3\u2f00-\u2fd5]+")
@@ -61,7 +55,7 @@ def clean_page(text: str, page_no: int) -> str:
     drop = {
         i
         for i in {*content[:2], *content[-2:]}
-        if _PAGE_NUMBER.match(lines[i]) or (i in outer and _is_bare_page_number(lines[i], page_no))
+        if PAGE_NUMBER.match(lines[i]) or (i in outer and _is_bare_page_number(lines[i], page_no))
     }
     return "\n".join(line for i, line in enumerate(lines) if i not in drop)
 
