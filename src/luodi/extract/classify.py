@@ -96,6 +96,11 @@ def classify_region(doc: Document) -> None:
             return
 
 
+# A five-year plan named by its number (“十四五”规划): 十四五 is 2021—2025.
+_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五(?=[”’\"」]?(?:规划|发展规划|专项规划|时期))")
+_ORDINALS = "一二三四五六七八九"
+
+
 def classify_period(doc: Document) -> None:
     # Only a title states the plan's period; years in the body are goals or history.
     for text in (doc.meta.title, doc.meta.notice_title):
@@ -107,6 +112,12 @@ def classify_period(doc: Document) -> None:
             if start <= end <= start + 30:
                 doc.meta.period = Period(start, end)
                 return
+    for text in (doc.meta.title, doc.meta.notice_title):
+        five = _FIVE_YEAR_PLAN.search(to_simplified(text or ""))
+        if five:  # 十一五 is 2006—2010, 十四五 2021—2025
+            start = 2006 + 5 * _ORDINALS.index(five.group(1))
+            doc.meta.period = Period(start, start + 4)
+            return
 
 
 def classify_script(doc: Document) -> None:

@@ -178,8 +178,18 @@ def extract_front_matter(doc: Document) -> None:
     doc.body_start = lines[body_line].start if body_line < len(lines) else len(doc.text)
 
 
-def _signers(names: list[str]) -> list[str]:
+def _org_names(text: str) -> list[str]:
+    """The bodies on one signature line: joint documents sign two or three to a line, set
+    apart by spaces (工业和信息化部　　国家发展改革委); [] when the line is not all bodies."""
+    parts = [p for p in re.split(r"[\s\u3000]+", text.strip()) if p]
+    if len(parts) > 1 and all(_ORG_LINE.match(to_simplified(p)) for p in parts):
+        return parts
+    return [text.strip()] if _ORG_LINE.match(to_simplified(text.strip())) else []
+
+
+def _signers(lines: list[str]) -> list[str]:
     """Bodies of a signature block: office titles become their body, personal names go."""
+    names = [name for line in lines for name in (_org_names(line) if len(_org_names(line)) > 1 else [line])]
     out = []
     for name in names:
         simple = to_simplified(name)
@@ -276,8 +286,8 @@ def _signature_blocks(lines: list[Line], start: int) -> list[tuple[list[str], st
             continue
         names: list[str] = []
         j = k - 1
-        while j >= start and _ORG_LINE.match(lines[j].simp) and len(names) < 30:
-            names.insert(0, lines[j].text)
+        while j >= start and (orgs := _org_names(lines[j].text)) and len(names) < 30:
+            names[0:0] = orgs
             j -= 1
         if names:
             blocks.append((names, lines[k].simp))
