@@ -119,12 +119,21 @@ def _from_deadline(doc: Document, sc: Scan, para: Paragraph, sent: Sentence, m: 
     return _record(doc, sc, start, end, action, m.year, m.deadline)
 
 
+def _goal_item(para: Paragraph) -> bool:
+    """（5）发展环境。人工智能产业政策体系基本完善…: a numbered goal item is a bullet too."""
+    sec = para.section
+    return (
+        sec is not None and sec.kind == "heading" and sec.label is not None and bool(sec.heading)
+        and len(sec.heading or "") <= 10 and para.start == sec.text_start
+    )
+
+
 def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any]]:
     para = sc.paragraphs[i]
     out: list[dict[str, Any]] = []
     if para.base:
         return out
-    if para.bullet and para.lead is None and para.year is not None and para.sentences:
+    if (para.bullet or _goal_item(para)) and para.lead is None and para.year is not None and para.sentences:
         item = _from_bullet(doc, sc, para)
         if item:
             out.append(item)
@@ -135,13 +144,26 @@ def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any
         markers = sent.markers
         if k == 0 and para.lead is not None and para.lead not in markers:
             lead, markers = para.lead, [para.lead, *markers]  # 近期目标（2024—2025年）：…
-        if not markers or sent.support or _NOT_COMMITMENT.search(sc.simp, sent.start, sent.end):
+        if not markers or sent.support:
             continue
         for m in markers:
+            if _not_commitment(sc, sent, m):
+                continue
             item = _from_marker(doc, sc, i, k, m, lead)
             if item:
                 out.append(item)
     return out
+
+
+def _not_commitment(sc: Scan, sent: Sentence, m: Marker) -> bool:
+    """An effective date or a filing deadline, judged on the clause that holds the date
+    (建立需求征集机制，2024年三季度发布场景清单 commits; 请于3月底前报送 does not)."""
+    clause = next((c for c in sent.clauses if c[0] <= m.start < c[1]), (sent.start, sent.end))
+    text = _LIST_NOUN.sub("", sc.simp[clause[0] : clause[1]])
+    return bool(_NOT_COMMITMENT.search(text))
+
+
+_LIST_NOUN = re.compile(r"推荐(?:目录|名单|清单)")  # 发布推荐目录: a list the plan publishes
 
 
 def _from_marker(doc: Document, sc: Scan, i: int, k: int, m: Marker, lead: Marker | None) -> dict[str, Any] | None:

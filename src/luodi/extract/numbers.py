@@ -106,11 +106,11 @@ _MAG = r"万亿|千亿|百亿|十亿|千万|百万|十万|万|亿"
 # date, never a quantity; 年 too (years and durations such as 有效期3年).
 _UNITS = (
     "个百分点|百分点|个工作日|工作日|个月|人次|户次|平方公里|平方米|千瓦时|千瓦|兆瓦|吉瓦|公里|千米|公顷|纳米|"
-    "美元|欧元|港元|元|家|个|项|人|名|位|台|套|件|座|所|条|款|种|类|张|户|场次|场|次|篇|支|只|辆|艘|架|颗|片|块|亩|"
+    "美元|欧元|港元|元|家|个|项|人|名|位|台|套|件|座|所|条|款|种|类|张|户|场次|场|次|篇|支|只|辆|艘|架次|架|颗|片|块|亩|单(?![位个项元独体一])|"
     "吨|倍|成|%|‰|天|小时|周|分钟|(?i:PFLOPS|EFLOPS|TFLOPS|FLOPS|TOPS)|PB|EB|TB|GW|MW|kW|Gbps|Mbps|P(?![A-Za-z])"
 )
 TIME_UNITS = frozenset({"个工作日", "工作日", "个月", "天", "小时", "周", "分钟"})
-POST_QUALIFIERS = "及以上|以上|以下|以内|左右|之内"
+POST_QUALIFIERS = "及以上|以上|及以下|以下|以内|左右|之内"
 
 # The leading lookahead is only for speed: ``re`` skips fast to positions that can start a
 # number instead of trying the whole pattern at every character (4x on a plan).
@@ -186,12 +186,25 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
 
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Quantities in ``text[start:end]`` (offsets are offsets in ``text``)."""
-    found = []
+    found: list[Quantity] = []
     for m in QUANTITY_RE.finditer(text, start, len(text) if end is None else end):
         q = _quantity(m)
-        if q is not None:
-            found.append(q)
+        if q is None:
+            continue
+        prev = found[-1] if found else None
+        if (
+            prev is not None and (prev.unit == q.unit or (prev.unit in _MAGNITUDES and q.unit.startswith(prev.unit)))
+            and prev.value_max is None and q.value_max is None
+            and prev.post is None and q.value > prev.value and _UNIT_RANGE.fullmatch(text, prev.end, q.start)
+        ):  # 50万元至200万元 / 50万—200万元: one range, its unit written twice
+            found[-1] = prev._replace(value_max=q.value, unit=q.unit, end=q.end, post=q.post, unit_end=q.unit_end)
+            continue
+        found.append(q)
     return found
+
+
+_MAGNITUDES = frozenset(_MAG.split("|"))
+_UNIT_RANGE = re.compile(r"\s*(?:[－\-~～—–]|至|到)\s*")
 
 
 _RANGE_RE = re.compile(rf"(?P<n1>{_NUM})(?:{_RANGE}(?P<n2>{_NUM}))?")
@@ -290,7 +303,7 @@ YEAR_RES = tuple(
     )
 )
 # What may stand right before the year: 到/至/于/在, after 力争/争取/预计… or 截至.
-_PRE = re.compile(r"(?:(?:力争|争取|预计|计划|确保)(?:到|至|于|在)?|截至|截止|到|至|于|在)$")
+_PRE = re.compile(r"(?:(?:力争|争取|预计|计划|确保|展望)(?:到|至|于|在)?|截至|截止|到|至|于|在)$")
 _RANGE_CHARS = "－-~～—–至到"
 
 
@@ -363,7 +376,7 @@ def _marker(simp: str, m: re.Match[str], ref_year: int | None) -> Marker | None:
     # 2021年2月 on a cover, 2025年6月7日 as a signing date: dates, not deadlines, unless
     # written as one (6月底, 6月30日前).
     date = bool(tail and tail[-1] in "日月份") and not before and "截" not in pre  # 截至2023年9月: as of, the past
-    to = any(w in pre for w in ("到", "至", "力争", "争取", "预计", "确保", "计划"))
+    to = any(w in pre for w in ("到", "至", "力争", "争取", "预计", "确保", "计划", "展望"))
     if to and pre in ("到", "至") and simp[s - 1 : s] in _CHANGE_VERB_END:
         to = False  # 由2015年的3000亿元增长到2020年的8000亿元: 到 ends the verb, the year is a date
     past = "截" in pre or (not to and ref_year is not None and year < ref_year)

@@ -33,6 +33,10 @@ _MARKDOWN = re.compile(r"^(#{1,6})\s*(.+)$")
 _ANNEX = re.compile(r"^(附件|附录|附表)\s*(\d{0,2})\s*[：:]?\s*(.*)$")
 # A run-in heading is a short first sentence: "（四）加强科技研发攻关。聚焦…".
 _RUN_IN = re.compile(r"^([^。！？；\n]{2,40}?)[。！？；](.+)$")
+# A heading line that ends with the units of its whole block.
+_UNITS_AFTER = re.compile(
+    r"[（(［\[〔【]\s*(?:牵头|责任|主责|负责|配合|协办|参与)(?:单位|部门|單位)\s*[：:][^。\n]*[）)］\]〕】]\s*$"
+)
 # An article's is shorter still, without a comma and not opening as a clause of law does
 # (本办法…, 国家…, 各级…, 对…, 为了…): measures title their articles, regulations do not.
 _ARTICLE_TITLE = re.compile(
@@ -81,6 +85,10 @@ def _split_heading(scheme: str, rest: str, rest_at: int) -> tuple[str | None, in
         return None, rest_at + lead  # steps carry text, not titles
     if not rest_stripped:
         return None, rest_at
+    units = _UNITS_AFTER.search(rest_stripped)
+    if units and 2 <= units.start() <= 40 and not re.search("[。！？；]", rest_stripped[: units.start()].rstrip("。")):
+        # （二）完善低空基础设施网络（牵头单位：…）: the units govern the block
+        return rest_stripped[: units.start()].rstrip("。；，"), rest_at + lead + units.start()
     whole = rest_stripped.rstrip("。；")
     short = len(whole) <= 32 or (len(whole) <= 60 and "，" not in whole)
     if short and "。" not in whole and not rest_stripped.endswith(("：", "；", ";")):

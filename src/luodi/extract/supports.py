@@ -83,13 +83,17 @@ def _money_or_ratio(sent: Sentence, clause: Clause) -> bool:
     return any(q.unit.endswith("元") or q.unit == "%" for q in sent.quantities_in(*clause))
 
 
+_FUNDS = re.compile(r"基金|资金|财政|经费|专项|补助|奖励|补贴|贷款|贴息|资助")
+
+
 def _gives(sent: Sentence, clause: Clause) -> bool:
-    """A clause that gives: 给予…支持 / 支持符合条件的… / 予以…(with an amount)."""
+    """A clause that gives: 给予…支持 / (基金)支持符合条件的… / 予以…(with an amount).
+    支持符合条件的企业上市融资 encourages; only money behind it makes it a standard."""
     text = _text(sent, clause)
     m = GIVE_RE.search(text)
     if m and not _NEGATED.search(text[: m.start()][-4:]):
         return True
-    if CONDITIONAL_SUPPORT_RE.search(text):
+    if CONDITIONAL_SUPPORT_RE.search(text) and _FUNDS.search(text):
         return True
     at = text.find("予以")
     return at >= 0 and not _NEGATED.search(text[:at][-4:]) and _money_or_ratio(sent, clause)

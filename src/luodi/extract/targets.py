@@ -174,6 +174,8 @@ class Sentence:
             return True
         if any(m.future for m in self.markers):
             return False
+        if any(m.past and bare_lead(self.index.simp, m) for m in self.markers):
+            return True  # 产业基础雄厚，2023年，全市低空经济年产值超过900亿元: the year opens a clause
         simp = self.index.simp
         m = _BASE_OPENING.match(simp, self.start)
         if m and "五" in m.group(0) and not m.group(0).endswith("以来"):
@@ -508,7 +510,7 @@ _YEAR_LEAD = re.compile(
 )
 _TRAIL_WORDS = re.compile(
     r"(?:的|为|是|达|共|累计|总计|合计|新增|约|超|已|将|要|均|等|力争|争取|确保|预计|"
-    r"(?:提高|提升|降低|增长|增加|上升|压缩|缩短|控制)[到至在])+$"
+    r"(?:提高|提升|降低|增长|增加|上升|压缩|缩短|缩减|控制|保持|稳定|维持|下降|减少)[到至在])+$"
 )
 _RATE_START = re.compile(r"^(?:占|同比|比上年|较上年|年均|增长|增速)")
 _ATTR = re.compile(
@@ -518,13 +520,16 @@ _ATTR = re.compile(
 _VERBS = (
     "建成|新建|共建|组建|创建|建设|培育|培养|引进|引育|引入|打造|形成|实施|推广|布局|认定|遴选|建立|开发|研制|推出|开放|"
     "招引|集聚|聚集|发布|制定|部署|新增|孵化|吸引|开展|举办|储备|攻克|突破|落地|争创|创成|评选|设立|成立|汇聚|招募|选树|完成|"
-    "实现"
+    "实现|培训"
 )
-_CREATE = re.compile(rf"(?:{_VERBS})(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
+# Right before a number (每年推动20个以上创新药进入临床), 推动/推进/支持 commit as well.
+_CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
 _CREATE_ANY = re.compile(_VERBS)
 _VERB_END = re.compile(rf"(?:{_VERBS})$")
 # 建设高质量数据集不少于10个 / 每年举办活动不少于10场: the clause opens with the verb.
-_CREATE_START = re.compile(rf"^(?:全市|全省|全区|每年|年均|力争|累计|新)*(?:{_VERBS})")
+_CREATE_START = re.compile(
+    rf"^(?:全市|全省|全区|每年|年均|力争|累计|新|组织|加快|积极|大力|持续|重点|着力|推动|支持)*(?:{_VERBS})"
+)
 _MEASURE = re.compile(r"规模|产值|收入|营收|总量|产量|销量|增加值|占比|比重|数量|率|强度")
 
 
@@ -630,7 +635,11 @@ def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: b
         if not goal and not base:
             # 两个层面, 两手抓: 两 outside goals is rhetoric; other numerals still need a verb (_accept_plain).
             # 新增园区两个: 两 closing its clause is a count.
-            qs = [q for q in qs if not q.is_time and q.unit and (simp[q.start] != "两" or simp[q.end : q.end + 1] in "，。；\n")]
+            qs = [
+                q for q in qs
+                if (not q.is_time or _HOLD_AT.search(simp, max(clause[0], q.start - 3), q.start))
+                and q.unit and (simp[q.start] != "两" or simp[q.end : q.end + 1] in "，。；\n")
+            ]
         elif not goal:
             qs = [q for q in qs if not q.is_time]
         segments: list[list[_Found]] = []
@@ -685,6 +694,9 @@ def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
     return [last]
 
 
+_COUNT_UNIT = re.compile(r"[家个项名人位所条款种类件座台套张户场次篇支只辆艘架颗片块]$")
+_HOLD_AT = re.compile(r"(?:保持|控制|稳定|维持|压缩|缩短|缩减|降低|下降|减少|提高|提升)(?:在|至|到)$")
+_COMPARED = re.compile(r"同比|环比|比上年|较上年")
 _CHANGE_END = re.compile(r"(?:下降|降低|提高|提升|增长|增加|减少|缩短|压缩|上升)$")
 _CHANGE_TO = re.compile(r"(?:增长|提高|提升|增加|扩大|下降|减少|缩小|上升)(?:到|至)")
 # 规模由2015年的3000亿元增长到…: the metric is what stands before 由/从 and its year or number.
@@ -702,12 +714,16 @@ def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> boo
     if f.qualifier in _THRESHOLD and not (_VERB_END.search(before) or _CREATE_START.match(before)):
         return False  # 孵化场地面积不低于5000平方米: a condition (孵化 names the place, it builds nothing)
     if number_first:
+        if f.q.post in ("以下", "及以下", "以上", "及以上") and not _COUNT_UNIT.search(f.q.unit):
+            return False  # 28纳米及以下工艺, 1亿元以上项目: a measure qualifying the noun, not a count
         attr = _ATTR.search(before)
         return bool(_CREATE.search(before) or (attr and _CREATE.search(before[: attr.start()])))
     if _CREATE_ANY.search(before):
         return True  # 每年新增企业二十家以上 / 面向全球引进领军人才10名
-    if f.q.unit == "%" and _CHANGE_END.search(before):
-        return True  # 推动核心零部件成本下降30%以上
+    if _HOLD_AT.search(scan.simp, f.seg_start, f.qual_start):
+        return True  # 入库企业保持在300家左右, 审评时限压缩至60个工作日以内
+    if f.q.unit == "%" and _CHANGE_END.search(before) and not _COMPARED.search(before):
+        return True  # 推动核心零部件成本下降30%以上 (but 同比增长20% reports)
     return f.qualifier in ("突破", "达到") and bool(_MEASURE.search(metric))
 
 
