@@ -7,11 +7,12 @@ tests/data/heldout2/README.md):
   in 1. tasks, a subsidy with a ratio and a cap — first run missed 2 of 7 targets;
 - heldout/hefei_2024: "——" indicator bullets, 年均增长15%以上, 不少于/超, 12000P, a dated
   9月底前 — first run missed 1 of 7 targets (每年发布不少于50个);
-- heldout2/*: eight full-length plans (provincial 规划 with 发展基础 and 三步走, a 十四五 plan
-  with an indicator table and unit lines of their own, traditional script with half-width
-  punctuation, 若干措施 in 第X条 articles, a task-breakdown annex, ☆ leads and a scenario
-  annex in a district plan, a saved web page, units written as verbs).  These are scored,
-  not required to be perfect: what a rule cannot reach without special-casing stays missed.
+- heldout2/*, heldout3/*: sixteen full-length plans (provincial 规划 with 发展基础 and 三步走,
+  十四五 plans with indicator tables, unit lines of their own, traditional script with
+  half-width punctuation or pinyin glosses, 若干措施 in 第X条 articles, a task-breakdown annex,
+  ☆ leads and a scenario annex in a district plan, saved web pages, Markdown, a national
+  指导意见, text copied out of a PDF, units written as verbs).  These are scored, not required
+  to be perfect: what a rule cannot reach without special-casing stays missed.
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ import pytest
 
 from conftest import REPO, norm
 from luodi.parse import parse_file
+from luodi.readers import read_path
 from test_extract_targets import milestone_matches, one_to_one, precision_recall, support_matches, target_matches
 
 PLANS = sorted((REPO / "tests" / "data" / "heldout").glob("*.txt"))
-SCORED = sorted((REPO / "tests" / "data" / "heldout2").glob("*.txt"))
+SCORED = sorted(
+    p for folder in ("heldout2", "heldout3") for p in (REPO / "tests" / "data" / folder).iterdir()
+    if p.suffix in (".txt", ".md", ".html") and p.with_suffix(".golden.json").exists()  # not README.md
+)
 
 
 def _meta_mismatches(golden: dict[str, Any], doc: dict[str, Any]) -> list[str]:
@@ -63,12 +68,18 @@ def scored() -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     }
 
 
+def _source_text(name: str) -> str:
+    """What spans point into: the reader's text (for HTML, the page's text, not its markup)."""
+    return read_path(next(p for p in SCORED if p.stem == name)).text
+
+
 LISTS = [("targets", target_matches), ("milestones", milestone_matches), ("supports", support_matches)]
 
 
 @pytest.mark.parametrize(("key", "matches"), LISTS, ids=[k for k, _ in LISTS])
 def test_scored_plans_precision_and_recall(scored: dict[str, Any], key: str, matches: Any) -> None:
-    """Pooled over the eight plans ≥ 0.95 (the issue asks 0.98 on the samples), none below 0.9."""
+    """Pooled over the sixteen plans ≥ 0.95 (the issue asks 0.98 on the samples), none below 0.9."""
+    assert len(scored) == 16
     hits = gold_n = pred_n = 0
     for name, (golden, doc) in scored.items():
         p, r = precision_recall(golden[key], doc[key], matches)
@@ -91,6 +102,6 @@ def test_scored_plans_metadata_scenarios_and_spans(scored: dict[str, Any]) -> No
         assert _meta_mismatches(golden, doc) == [], name
         want = [(s["seq"], s["domain"], s["name"], s["units"]) for s in golden.get("scenarios", [])]
         assert [(s["seq"], s["domain"], s["name"], s["units"]) for s in doc["scenarios"]] == want, name
-        raw = (REPO / "tests" / "data" / "heldout2" / f"{name}.txt").read_text("utf-8")
+        raw = _source_text(name)
         for item in doc["targets"] + doc["milestones"] + doc["supports"]:
             assert raw[item["span"][0] : item["span"][1]] == item["quote"], name
