@@ -198,6 +198,10 @@ def extract_milestones(doc: Document) -> None:
     doc.milestones = out
 
 
+# A deadline closing a bracket (…；2024年底前完成）), not a period (（2019—2023年）).
+_DATE_BEFORE_CLOSE = re.compile(
+    r"(?:19|20)\d{2}年[^（()）\n，,；;]{0,10}?(?:底|末|前|月|季度|半年|完成)[^（()）\n]{0,6}[）)］\]〕】]"
+)
 _TIME_IN_MENTION = re.compile(rf"(?:{TIME_LABEL}\s*[：:]\s*)?(?:19|20)\d{{2}}年[^，,；;）)］\]〕】\n]*")
 
 
@@ -208,10 +212,13 @@ def unit_time_limit_milestones(doc: Document) -> tuple[list[dict[str, Any]], lis
     out: list[dict[str, Any]] = []
     ranges: list[tuple[int, int]] = []
     simp = doc.simplified
+    if not _DATE_BEFORE_CLOSE.search(simp, doc.body_start):
+        return out, ranges  # most plans: no date inside any bracket
+    found = find_mentions(doc.text, simp, doc.body_start, len(simp))
     for sec in doc.sections:
         if not (sec.units or sec.lead_units) or sec.kind not in ("heading", "article", "task"):
             continue
-        for mention in find_mentions(doc.text, simp, sec.text_start, sec.text_end):
+        for mention in (m for m in found if sec.text_start <= m.start and m.end <= sec.text_end):
             for m in _TIME_IN_MENTION.finditer(simp, mention.start + 1, mention.end - 1):
                 if not TIME_PIECE.match(m.group(0)) or simp[m.start() - 1] not in "；;，,：: （(［[〔【":
                     continue

@@ -15,6 +15,7 @@ under it, headed by its run-in first sentence, and carries its own units.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from luodi.document import Document, Section, Table
@@ -276,10 +277,13 @@ def _apply_stars(doc: Document, simplified: str) -> None:
 def assign_units(doc: Document) -> None:
     text = doc.text
     simplified = doc.simplified
+    found = find_mentions(text, simplified, doc.body_start, len(text))  # once, then per section
+    starts = [m.start for m in found]
     for sec in list(doc.sections):
         if sec.kind not in ("heading", "article"):
             continue
-        mentions = find_mentions(text, simplified, sec.text_start, sec.text_end)
+        lo, hi = bisect_left(starts, sec.text_start), bisect_left(starts, sec.text_end)
+        mentions = [m for m in found[lo:hi] if m.end <= sec.text_end]
         if not mentions:
             continue
         paragraphs = _closing_paragraphs(text, sec, mentions)
