@@ -4,6 +4,12 @@ Prints docs/s, MB/s, peak RSS (this process and the parser workers) and the stor
 against the raw text.  Goal on a 2-core machine: ≥ 150 docs/s, RSS < 500 MB, store ≤ 3×.
 
     python benchmarks/bench_ingest.py [--docs 10000] [--workers 2] [--keep DIR] [--structure-only]
+    python benchmarks/bench_ingest.py --compare 3 [--docs 4000]
+
+``--compare K`` answers "what does extraction add to ingest?" on a shared machine: it runs
+the structure-only pipeline and the full one K times each, alternating, into fresh stores,
+and reports the fastest run of each (the one least disturbed by other tenants) and the
+median, with the extra time extraction costs.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -21,6 +28,8 @@ from luodi.operations import ingest, sample_paths
 from luodi.store import Store
 
 EXTRACTION = ("targets.v1", "milestones.v1", "supports.v1", "scenarios.v1", "entities.v1")
+FULL = list(parse.STORED)
+STRUCTURE = [c for c in FULL if c not in EXTRACTION]
 
 
 def build_corpus(folder: Path, n: int) -> int:
@@ -44,6 +53,39 @@ def peak_rss_mb() -> tuple[float, float]:
     return own, children
 
 
+def run_once(corpus: Path, db: Path, workers: int, structure_only: bool) -> tuple[float, int, int]:
+    """(seconds, documents, failures) of one ingest into a fresh store at ``db``."""
+    # Set before the worker processes fork, so they inherit the pipeline.
+    parse.STORED[:] = STRUCTURE if structure_only else FULL
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = Store.open(db)
+    start = time.perf_counter()
+    results = ingest(store, [corpus], workers=workers)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed, len(results), sum(1 for r in results if not r.ok)
+
+
+def store_size(db: Path) -> int:
+    return sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
+
+
+def compare(corpus: Path, db: Path, workers: int, rounds: int, docs: int) -> None:
+    times: dict[str, list[float]] = {"structure": [], "full": []}
+    for k in range(rounds):
+        for mode in ("structure", "full"):
+            elapsed, _, failed = run_once(corpus, db, workers, structure_only=mode == "structure")
+            times[mode].append(elapsed)
+            print(f"round {k + 1}  {mode:<9}  {elapsed:6.1f} s  {docs / elapsed:6.1f} docs/s  failed {failed}")
+    best = {m: min(t) for m, t in times.items()}
+    middle = {m: statistics.median(t) for m, t in times.items()}
+    print(f"fastest            structure {best['structure']:.1f} s   full {best['full']:.1f} s   "
+          f"extraction adds {best['full'] / best['structure'] - 1:+.0%}")
+    print(f"median             structure {middle['structure']:.1f} s   full {middle['full']:.1f} s   "
+          f"extraction adds {middle['full'] / middle['structure'] - 1:+.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
@@ -54,34 +96,29 @@ def main() -> None:
         help="run only layout, front matter, outline, tables and units (no targets, milestones, supports, "
         "scenarios, entities): the baseline that extraction's cost is measured against",
     )
+    parser.add_argument("--compare", type=int, metavar="K", help="alternate structure-only and full runs K times each")
     args = parser.parse_args()
-    if args.structure_only:
-        # Before the worker processes fork, so they inherit the shortened pipeline.
-        parse.STORED[:] = [c for c in parse.STORED if c not in EXTRACTION]
     work = args.keep or Path(tempfile.mkdtemp(prefix="luodi-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     corpus, db = work / "corpus", work / "bench.db"
     shutil.rmtree(corpus, ignore_errors=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
     corpus.mkdir()
     raw_bytes = build_corpus(corpus, args.docs)
+    if args.compare:
+        compare(corpus, db, args.workers, args.compare, args.docs)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
-    store = Store.open(db)
-    start = time.perf_counter()
-    results = ingest(store, [corpus], workers=args.workers)
-    elapsed = time.perf_counter() - start
-    store.close()
-
-    failed = sum(1 for r in results if not r.ok)
-    store_bytes = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists())
+    elapsed, count, failed = run_once(corpus, db, args.workers, args.structure_only)
+    size = store_size(db)
     own, children = peak_rss_mb()
-    print(f"documents          {len(results):>10,}   failed {failed}")
+    print(f"documents          {count:>10,}   failed {failed}")
     print(f"raw text           {raw_bytes / 1e6:>10.1f} MB")
     print(f"elapsed            {elapsed:>10.1f} s")
-    print(f"throughput         {len(results) / elapsed:>10.1f} docs/s   {raw_bytes / 1e6 / elapsed:.2f} MB/s")
+    print(f"throughput         {count / elapsed:>10.1f} docs/s   {raw_bytes / 1e6 / elapsed:.2f} MB/s")
     print(f"peak RSS           {own:>10.0f} MB main   {children:.0f} MB largest worker")
-    print(f"store size         {store_bytes / 1e6:>10.1f} MB   {store_bytes / raw_bytes:.2f}x the raw text")
+    print(f"store size         {size / 1e6:>10.1f} MB   {size / raw_bytes:.2f}x the raw text")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if failed else 0)
