@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from luodi.analysis import compare_coverage, topics
-from luodi.extract.responsibility import strip_unit_clauses
+from luodi.extract.unit_clauses import strip_unit_clauses
 from luodi.store import Store
 
 

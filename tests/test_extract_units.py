@@ -11,7 +11,7 @@ import pytest
 
 from conftest import REPO
 from luodi.document import Document
-from luodi.extract.responsibility import parse_unlabelled, split_units
+from luodi.extract.unit_clauses import parse_unlabelled, split_units
 from luodi.extract.units import canonical_units
 from luodi.parse import parse_file
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from luodi.document import Document, Section
 from luodi.errors import NotFound, StoreError
-from luodi.extract.responsibility import strip_unit_clauses
+from luodi.extract.unit_clauses import strip_unit_clauses
 from luodi.store import Store
 from luodi.store.repository import MIN_HASH_PREFIX
 from luodi.text import to_simplified

@@ -43,7 +43,7 @@ from sqlalchemy import select
 from luodi.analysis.corpus import PlanDoc, PlanRef, as_plans, resolve_ids
 from luodi.analysis.minhash import I64, U32, LshParams, candidate_pairs, estimated_jaccard, signatures
 from luodi.clean.mapped import MappedText
-from luodi.extract.responsibility import strip_unit_clauses
+from luodi.extract.unit_clauses import strip_unit_clauses
 from luodi.store import Store
 from luodi.store.schema import plans as plans_table
 from luodi.store.schema import sections as sections_table

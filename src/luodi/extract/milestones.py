@@ -23,7 +23,7 @@ from typing import Any
 
 from luodi.document import Document
 from luodi.extract.numbers import Marker, parse_deadline
-from luodi.extract.responsibility import DEADLINE_HEADERS, TIME_LABEL, TIME_PIECE, column, find_mentions, row_offsets
+from luodi.extract.responsibility import DEADLINE_HEADERS, column, row_offsets
 from luodi.extract.targets import (
     Paragraph,
     Scan,
@@ -34,6 +34,7 @@ from luodi.extract.targets import (
     lead_marker,
     scan,
 )
+from luodi.extract.unit_clauses import TIME_LABEL, TIME_PIECE, find_mentions
 from luodi.text import to_simplified
 
 # Dates that are not commitments of the plan: when the document takes effect, and what

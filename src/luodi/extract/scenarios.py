@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from luodi.document import Document, Table
-from luodi.extract.responsibility import split_units
+from luodi.extract.unit_clauses import split_units
 from luodi.text import to_simplified
 
 _NAME = ("场景名称", "应用场景", "场景")
