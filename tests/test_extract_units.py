@@ -171,3 +171,17 @@ def test_units_user_registry_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("LUODI_UNITS", str(extra))
     meta = Metadata(region="成都市", level="city")
     assert canonical_units(["市数经局"], meta) == ["成都市数字经济发展局"]
+
+
+def test_task_list_cells_that_mark_their_lead() -> None:
+    """市工信局（牵头）、市科技局 and 市发改委牵头，市财政局配合 inside a 责任单位 cell."""
+    doc = parse_file(DATA / "task_list_marked_leads.txt")
+    assert units_by_heading(doc) == {
+        "建设智算中心": (["市工信局"], ["市科技局", "各区政府"]),
+        "开放应用场景": (["市发改委"], ["市财政局"]),
+        "培育企业": ([], ["市科技局", "市工信局"]),
+    }
+    assert [(m["action"], m["deadline"]) for m in doc.milestones] == [
+        ("建设智算中心", "2024-06-30"),
+        ("开放应用场景", "2023-12-31"),
+    ]

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left
 
 from luodi.document import Document, Section, Table
-from luodi.extract.unit_clauses import UnitMention, find_mentions, split_units
+from luodi.extract.unit_clauses import UnitMention, find_mentions, parse_unlabelled, split_units
 from luodi.extract.units import canonical_units
 from luodi.text import to_simplified
 
@@ -142,14 +142,32 @@ def _tasks_from_table(doc: Document, table: Table) -> None:
             heading=row[task_col].strip(), level=(parent.level + 1) if parent else 1, start=start,
             text_start=start, text_end=end, end=end, kind="task",
         )
-        named = split_units(row[lead_col].replace(" ", "、"))
-        if lead_is_lead:
-            task.lead_units = named
+        marked = _marked_leads(row[lead_col])
+        if marked is not None:  # 市工信局（牵头）、市科技局 / 市发改委牵头，市财政局配合
+            task.lead_units, task.units = marked
+        elif lead_is_lead:
+            task.lead_units = split_units(row[lead_col].replace(" ", "、"))
         else:
-            task.units = named
+            task.units = split_units(row[lead_col].replace(" ", "、"))
         if co_col is not None:
             task.units += split_units(row[co_col].replace(" ", "、"))
         doc.sections.append(task)
+
+
+_LEAD_MARK = re.compile(r"[（(]\s*牵头\s*[）)]$")
+
+
+def _marked_leads(cell: str) -> tuple[list[str], list[str]] | None:
+    """A units cell that says which unit leads, or None: 市工信局（牵头）、市科技局 (the lead
+    marked), 市发改委牵头，市财政局配合 (roles as verbs, as in the text's parentheses)."""
+    simple = to_simplified(cell)
+    if "牵头" not in simple:
+        return None
+    names = split_units(cell.replace(" ", "、"))
+    if any(_LEAD_MARK.search(to_simplified(n)) for n in names):
+        leads = [_LEAD_MARK.sub("", n) for n in names if _LEAD_MARK.search(to_simplified(n))]
+        return leads, [n for n in names if not _LEAD_MARK.search(to_simplified(n))]
+    return parse_unlabelled(cell, simple)
 
 
 def row_offsets(text: str, table: Table) -> list[tuple[int, int]]:
