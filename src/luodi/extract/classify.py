@@ -97,7 +97,7 @@ def classify_region(doc: Document) -> None:
 
 
 # A five-year plan named by its number (“十四五”规划): 十四五 is 2021—2025.
-_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五(?=[”’\"」]?(?:规划|发展规划|专项规划|时期))")
+_FIVE_YEAR_PLAN = re.compile(r"十([一二三四五六七八九])五(?=[”’\"」]?[^，。（(]{0,20}规划)")
 _ORDINALS = "一二三四五六七八九"
 
 

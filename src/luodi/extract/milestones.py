@@ -132,7 +132,7 @@ def _goal_item(para: Paragraph) -> bool:
 def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any]]:
     para = sc.paragraphs[i]
     out: list[dict[str, Any]] = []
-    if para.base:
+    if para.base or para.cell:  # a task table's row has its 完成时限 (task_table_milestones)
         return out
     if (para.bullet or _goal_item(para)) and para.lead is None and para.year is not None and para.sentences:
         item = _from_bullet(doc, sc, para)

@@ -107,7 +107,8 @@ _MAG = r"万亿|千亿|百亿|十亿|千万|百万|十万|万|亿"
 _UNITS = (
     "个百分点|百分点|个工作日|工作日|个月|人次|户次|平方公里|平方米|千瓦时|千瓦|兆瓦|吉瓦|公里|千米|公顷|纳米|"
     "美元|欧元|港元|元|家|个|项|人|名|位|台|套|件|座|所|条|款|种|类|张|户|场次|场|次|篇|支|只|辆|艘|架次|架|颗|片|块|亩|单(?![位个项元独体一])|"
-    "吨|倍|成|%|‰|天|小时|周|分钟|(?i:PFLOPS|EFLOPS|TFLOPS|FLOPS|TOPS)|PB|EB|TB|GW|MW|kW|Gbps|Mbps|P(?![A-Za-z])"
+    "部(?![门委署长件])|"
+    "吨|倍|成|%|‰|天|小时|周|分钟|(?i:PFLOPS|EFLOPS|TFLOPS|FLOPS|TOPS)|PB|EB|TB|Wh/kg|TWh|GWh|MWh|kWh|GW|MW|kW|Gbps|Mbps|P(?![A-Za-z])"
 )
 TIME_UNITS = frozenset({"个工作日", "工作日", "个月", "天", "小时", "周", "分钟"})
 POST_QUALIFIERS = "及以上|以上|及以下|以下|以内|左右|之内"
@@ -164,8 +165,8 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
         return Quantity(round(part / whole, 4), None, "", m.start(), m.end(), m.group("post"), chinese=True, unit_end=m.end())
     first, second = (m.group("p1"), m.group("p2")) if m.group("p1") is not None else (m.group("n1"), m.group("n2"))
     value = parse_number(first)
-    if value is None:
-        return None
+    if not value:
+        return None  # 零部件, 零排放: 零 is a word there, and nothing counts zero of something
     value_max = parse_number(second) if second is not None else None
     if second is not None and (value_max is None or value_max <= value):
         return None  # 2019－2023 style pairs that are not ranges, or junk

@@ -123,12 +123,21 @@ def column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
+def is_task_table(table: Table) -> bool:
+    """任务 | 牵头单位 | … (and not a scenario list, which also names units)."""
+    return (
+        column(table.header, _TASK_HEADERS) is not None and column(table.header, _LEAD_HEADERS) is not None
+        and column(table.header, ("场景名称", "场景")) is None
+    )
+
+
 def _tasks_from_table(doc: Document, table: Table) -> None:
     """A task-breakdown table (任务 | 牵头单位 | 配合单位 | 完成时限): one task section per row."""
+    if not is_task_table(table):
+        return
     task_col = column(table.header, _TASK_HEADERS)
     lead_col = column(table.header, _LEAD_HEADERS)
-    if task_col is None or lead_col is None or column(table.header, ("场景名称", "场景")) is not None:
-        return
+    assert task_col is not None and lead_col is not None
     co_col = column(table.header, _CO_HEADERS)
     lead_is_lead = "牵头" in to_simplified(table.header[lead_col]) or co_col is not None
     parent = next((s for s in doc.sections if s.id == table.section), None)

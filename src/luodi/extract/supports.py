@@ -41,7 +41,9 @@ _SUBSIDY = re.compile(r"奖励|补助|补贴|资助|激励|贴息|奖补")
 _CAP_WORD = re.compile(r"最高|最多|上限|不超过|不高于|封顶")
 _CAP_BEFORE = re.compile(rf"(?:{_CAP_WORD.pattern})为?[^，。；\d]{{0,10}}$")
 _COMPARE_BEFORE = re.compile(r"(?:低于|高于|超过|不足|达到|不低于|不少于|不高于|少于|多于|大于|小于|在)[^，。；]{0,12}$")
-_SHARE_OF = re.compile(r"按照?[^，。；]*$")  # 按实际投入的30% / 按不超过总投资20%: the share paid
+# 按实际投入的30% / 按不超过总投资20% / 贴息比例不超过LPR的50%: the share paid
+_SHARE_OF = re.compile(r"(?:按照?|比例)[^，。；]*$")
+_SHARE_NOUN = re.compile(r"的(?:比例|补助|补贴|奖励|资助|支持|贴息|奖补)")  # 给予不超过20%的补助
 _ATTACH_START = re.compile(r"^(?:对|按|按照|依据|根据|凡|经|其中对|并对)")
 _ENTITY = (
     r"企业|机构|单位|项目|人才|团队|平台|园区|主体|车型|产品|个人|高校|医院|学校|基地|中心|实验室|集群|"
@@ -175,7 +177,7 @@ def _ratio(item: _Item) -> float | None:
     ordered = ([item.trigger] if item.trigger else []) + [c for c in item.clauses if c != item.trigger]
     for clause in ordered:
         for q in item.sent.quantities_in(*clause):
-            if q.unit != "%" or (simp[q.end : q.end + 1] == "的" and not simp.startswith("的比例", q.end)):
+            if q.unit != "%" or (simp[q.end : q.end + 1] == "的" and not _SHARE_NOUN.match(simp, q.end)):
                 continue  # 30%的在孵企业: part of a condition (but 按总投资20%的比例: the share)
             before = simp[clause[0] : q.start]
             if _COMPARE_BEFORE.search(before) and not _SHARE_OF.search(before):

@@ -43,6 +43,7 @@ from luodi.extract.numbers import (
     find_quantities,
     parse_range,
 )
+from luodi.extract.responsibility import is_task_table, row_offsets
 from luodi.text import to_simplified
 
 # -- masks ------------------------------------------------------------------------------
@@ -204,6 +205,7 @@ class Paragraph:
     goal: bool = False
     base: bool = False
     article: bool = False
+    cell: bool = False  # a prose cell of a task-breakdown table
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -396,17 +398,40 @@ def _build(doc: Document) -> Scan:
     spans = [(m.start(), m.end()) for rx in _QUOTED for m in rx.finditer(simp, doc.body_start)]
     sc = Scan(text, simp, _ref_year(doc), list(doc.sections), MaskIndex(spans + _label_spans(doc)))
     idx = _Index(simp, doc.body_start, sc.ref_year, sc.masks)
+    cells = _task_table_cells(doc)
     for start, end in _lines(text, doc.body_start):
-        if start == end or "\t" in text[start:end]:
-            continue  # tables are read from doc.tables
+        if start == end:
+            continue
+        pieces = [(start, end)]
+        if "\t" in text[start:end]:  # indicator tables are read from doc.tables, task tables by cell
+            pieces = cells.get(start, [])
         sec = sc.section_at(start)
         if sec is not None and sec.kind == "notice":
             continue
-        para = _paragraph(sc, idx, start, end, sec)
-        if para is not None:
-            sc.paragraphs.append(para)
+        for lo, hi in pieces:
+            para = _paragraph(sc, idx, lo, hi, sec)
+            if para is not None:
+                para.cell = len(pieces) > 1 or (lo, hi) != (start, end)
+                sc.paragraphs.append(para)
     _set_contexts(sc, _heading_kinds(doc, simp))
     return sc
+
+
+def _task_table_cells(doc: Document) -> dict[int, list[tuple[int, int]]]:
+    """Row start → the prose cells of each row of a task-breakdown table: 具体内容 such as
+    "到2025年新增智能算力规模3000P以上" commits like the text does."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for table in doc.tables:
+        if not is_task_table(table):
+            continue
+        for start, end in row_offsets(doc.text, table):
+            pos, spans = start, []
+            for cell in doc.text[start:end].split("\t"):
+                if _cjk_count(cell) >= 8:
+                    spans.append((pos, pos + len(cell)))
+                pos += len(cell) + 1
+            out[start] = spans
+    return out
 
 
 def _set_contexts(sc: Scan, kinds: dict[str, str | None]) -> None:
@@ -494,6 +519,8 @@ def _name_like(simp: str, q: Quantity, masks: MaskIndex) -> bool:
         return True
     if q.unit == "周" and nxt in ("边", "期"):
         return True
+    if q.unit == "次" and q.chinese and "\u4e00" <= nxt <= "\u9fff":
+        return True  # 二次开发, 两次创业: a term, not a count
     return _places_before(simp[max(0, q.start - 24) : q.start])
 
 
@@ -501,7 +528,7 @@ def _name_like(simp: str, q: Quantity, masks: MaskIndex) -> bool:
 
 _LEAD_WORDS = re.compile(
     r"^(?:[—\-－·●]+|其中|每年|已经|已|到|至|力争|争取|确保|预计|全力|累计|新增|共有|拥有|带动|实现|推动形成|推动|推进实施|推进|集聚|聚集|汇聚|完成|"
-    r"组织实施|实施|引进和培育|引进培育|培育形成|引进|培育|培养|建成|新建|建设|打造|形成|使|约|初步建成|基本建成|初步|基本|达到|"
+    r"组织实施|实施|引进和培育|引进培育|培育形成|引进|培育|培养|建成后|投运后|投产后|建成|新建|建设|打造|形成|使|约|初步建成|基本建成|初步|基本|达到|"
     r"突破|超过|在|有)"
 )
 _YEAR_LEAD = re.compile(
@@ -520,17 +547,18 @@ _ATTR = re.compile(
 _VERBS = (
     "建成|新建|共建|组建|创建|建设|培育|培养|引进|引育|引入|打造|形成|实施|推广|布局|认定|遴选|建立|开发|研制|推出|开放|"
     "招引|集聚|聚集|发布|制定|部署|新增|孵化|吸引|开展|举办|储备|攻克|突破|落地|争创|创成|评选|设立|成立|汇聚|招募|选树|完成|"
-    "实现|培训"
+    "实现|培训|组织|举行"
 )
 # Right before a number (每年推动20个以上创新药进入临床), 推动/推进/支持 commit as well.
 _CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
 _CREATE_ANY = re.compile(_VERBS)
+_VERBS_ONLY = re.compile(rf"(?:{_VERBS})+")
 _VERB_END = re.compile(rf"(?:{_VERBS})$")
 # 建设高质量数据集不少于10个 / 每年举办活动不少于10场: the clause opens with the verb.
 _CREATE_START = re.compile(
     rf"^(?:全市|全省|全区|每年|年均|力争|累计|新|组织|加快|积极|大力|持续|重点|着力|推动|支持)*(?:{_VERBS})"
 )
-_MEASURE = re.compile(r"规模|产值|收入|营收|总量|产量|销量|增加值|占比|比重|数量|率|强度")
+_MEASURE = re.compile(r"规模|产值|收入|营收|量|增加值|占比|比重|率|强度|密度|容量|产能|速度|时长|寿命")
 
 
 _REGION_PREFIX = re.compile(r"^(?:全市|全省|全国|全区|全县|全州|我市|我省|我区|我县)")
@@ -583,6 +611,8 @@ def _metric(scan: Scan, f: _Found, base_metric: str | None) -> tuple[str | None,
     if start_of_change and _cjk_count(before[: start_of_change.start()]) >= 2:
         before = before[: start_of_change.start()]
     after = _clean_after(simp[f.q.end : f.seg_end])
+    if base_metric and _cjk_count(after) < 2 and _VERBS_ONLY.fullmatch(before):
+        return base_metric, False, True  # 开放场景150个，其中2024年开放不少于40个 → 场景
     if simp[f.q.end : f.q.end + 1] == "的" and _cjk_count(after) >= 2:
         attr = _ATTR.search(before)
         if attr and (before == attr.group(0) or _CREATE.search(before[: attr.start()])):
@@ -650,7 +680,8 @@ def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: b
             seg_start = clause[0]
             if prev is not None:
                 between = simp[prev.end : qual_start]
-                cut = max(between.rfind(c) for c in "、和及与")
+                # 企业15家、独角兽及潜在独角兽企业3—5家: 、 separates the items, 及 joins a noun
+                cut = between.rfind("、") if "、" in between else max(between.rfind(c) for c in "和及与")
                 seg_start = prev.end + cut + 1 if cut >= 0 else segments[-1][0].seg_start
             if not segments or seg_start != segments[-1][0].seg_start:
                 segments.append([])  # 、 before the number: a new item of the enumeration
@@ -742,12 +773,15 @@ def _binding(scan: Scan, f: _Found, para: Paragraph, sent: Sentence) -> str | No
 
 
 def _year(sent: Sentence, pos: int, para: Paragraph, base: bool) -> int | None:
+    # A year inside the sentence governs up to the next ；: "其中，2024年达到800亿元；企业数量
+    # 达到2000家" dates 800亿元, not 2000家 (the paragraph's own year does).
     before = [m for m in sent.markers if m.start < pos and not m.date]
-    if base:
+    if base:  # 2022年，规模约520亿元；集聚企业超过1000家: a fact's year holds for its sentence
         after = [m for m in sent.markers if m.start >= pos and not m.date]
         pick = before[-1] if before else after[0] if after else None
         return pick.year if pick else None
-    future = [m for m in before if m.future]
+    scope = sent.index.simp.rfind("；", sent.start, pos) + 1
+    future = [m for m in before if m.future and (m.start >= scope or m is para.lead)]
     return future[-1].year if future else para.year
 
 
@@ -761,14 +795,27 @@ def _sentence_targets(scan: Scan, doc: Document, para: Paragraph, sent: Sentence
         return []
     out = []
     base_metric: str | None = None
+    accepted: _Found | None = None
     for f in _candidates(scan, para, sent, goal, base):
         metric, number_first, derived = _metric(scan, f, base_metric)
-        if metric is None or (not goal and not base and not _accept_plain(scan, f, metric, number_first)):
+        if metric is None:
             continue
+        if not goal and not base and not _accept_plain(scan, f, metric, number_first):
+            if accepted is None or not _continues(scan.simp, accepted, f):
+                continue
+        accepted = f
         if not derived:
             base_metric = metric  # the subject that later rates and shares refer to
         out.append(_record(scan, doc, f, metric, para, sent, base))
     return out
+
+
+def _continues(simp: str, prev: _Found, f: _Found) -> bool:
+    """A number that carries on a commitment just made: the next item of its enumeration
+    (建设智慧港口3个、智慧高速公路1000公里) or a part of it (…150个以上，其中2024年不少于40个)."""
+    if f.clause == prev.clause:
+        return simp[prev.q.end : f.seg_start].rstrip().endswith("、")
+    return simp.startswith("其中", f.clause[0])
 
 
 def _record(
