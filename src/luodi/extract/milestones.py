@@ -39,7 +39,7 @@ from luodi.text import to_simplified
 
 # Dates that are not commitments of the plan: when the document takes effect, and what
 # applicants must file by when.
-_NOT_COMMITMENT = re.compile(r"是指|系指|施行|有效期|起算|印发|发布之日|报送|提交|申报|报名|推荐|截止日期|征集|受理")
+_NOT_COMMITMENT = re.compile(r"是指|系指|施行|有效期|起算|印发|发布之日|报送|提交|申报|报名|推荐|截止日期|征集|受理|[须应请]于")
 _LIST_INTRO = re.compile(r"(?:目标|如下|以下|任务|要求)[:：]?$|^(?:主要|具体|总体)?目标|(?:以下|如下)(?:要求|目标|指标)")
 _LEAD_JUNK = re.compile(r"^[\s，、：—\-－·●]+")
 
@@ -132,7 +132,7 @@ def _goal_item(para: Paragraph) -> bool:
 def _paragraph_milestones(doc: Document, sc: Scan, i: int) -> list[dict[str, Any]]:
     para = sc.paragraphs[i]
     out: list[dict[str, Any]] = []
-    if para.base or para.cell:  # a task table's row has its 完成时限 (task_table_milestones)
+    if para.base or para.cell or para.cond:  # a task table's row has its 完成时限 (task_table_milestones)
         return out
     if (para.bullet or _goal_item(para)) and para.lead is None and para.year is not None and para.sentences:
         item = _from_bullet(doc, sc, para)

@@ -104,6 +104,8 @@ def _gives(sent: Sentence, clause: Clause) -> bool:
 def _states_standard(sent: Sentence, clause: Clause) -> bool:
     """一次性奖励100万元 / 单个企业年度激励金额最高不超过2000万元: money for a subsidy, no 给予."""
     text = _text(sent, clause)
+    if "拨付" in text:
+        return False  # 签订任务书后拨付补助资金的50%: how a grant is paid, not another standard
     return _money_or_ratio(sent, clause) and bool(_SUBSIDY.search(text) or _CAP_WORD.search(text))
 
 

@@ -105,6 +105,8 @@ _GOAL_HEAD = re.compile(r"目标|指标")
 _BASE_HEAD = re.compile(
     r"发展基础|工作基础|现实基础|基础与环境|基础和环境|基础条件|发展现状|现状|成效|成就|回顾|发展环境|形势"
 )
+# What applicants must meet and how they apply: conditions, never commitments.
+_COND_HEAD = re.compile(r"条件|申报|评审|遴选|认定标准|须知|程序|材料|联系方式|有关要求|工作要求")
 _VERB_HEAD = re.compile(r"^(?:夯实|强化|加强|筑牢|巩固|完善|提升|提高|打牢|厚植|优化|推动|加快|构建|营造|确保)")
 # Sentences about the past even outside a 发展基础 section.
 _BASE_OPENING = re.compile(r"目前|当前|现阶段|近年来|截至目前|过去五年|[“‘]?十[一二三四五]五[”’]?(?:期间|时期|以来)")
@@ -206,6 +208,7 @@ class Paragraph:
     base: bool = False
     article: bool = False
     cell: bool = False  # a prose cell of a task-breakdown table
+    cond: bool = False  # under 申报条件/评审/… : what applicants must meet
 
     @cached_property
     def sentences(self) -> list[Sentence]:
@@ -301,7 +304,8 @@ def _ref_year(doc: Document) -> int | None:
 
 
 def _heading_kinds(doc: Document, simp: str) -> dict[str, str | None]:
-    """goal / base per section, from the nearest heading that says so (发展目标, 发展基础…)."""
+    """goal / base / cond per section, from the nearest heading that says so (发展目标,
+    发展基础, 申报条件…)."""
     by_id = {s.id: s for s in doc.sections}
     own: dict[str, str | None] = {}
     for sec in doc.sections:
@@ -310,8 +314,12 @@ def _heading_kinds(doc: Document, simp: str) -> dict[str, str | None]:
         if sec.label and head.startswith(sec.label):
             head = head[len(sec.label) :]
         kind = None
-        if head and not _VERB_HEAD.match(head):
-            kind = "goal" if _GOAL_HEAD.search(head) else "base" if _BASE_HEAD.search(head) else None
+        head = head.rstrip("。 ")
+        if head and len(head) <= 16 and not _VERB_HEAD.match(head):  # a title, not a run-in sentence
+            kind = (
+                "goal" if _GOAL_HEAD.search(head) else "base" if _BASE_HEAD.search(head)
+                else "cond" if _COND_HEAD.search(head) else None
+            )
         own[sec.id] = kind
     kinds: dict[str, str | None] = {}
     for sec in doc.sections:
@@ -451,6 +459,7 @@ def _set_contexts(sc: Scan, kinds: dict[str, str | None]) -> None:
         para.base = not para.goal and (kind == "base" or (lead is not None and lead.past))
         # A regulation's article states rules; a measure's titled article (第二条　支持…。) commits.
         para.article = sec is not None and sec.kind == "article" and not sec.heading
+        para.cond = not para.goal and kind == "cond"
 
 
 _LAST: list[tuple[weakref.ref[Document], int, Scan]] = []
@@ -791,7 +800,7 @@ def _sentence_targets(scan: Scan, doc: Document, para: Paragraph, sent: Sentence
     dated = any(m.future and (m.to or m.due) for m in sent.markers)
     goal = para.goal or dated
     base = (para.base or sent.base) and not dated
-    if not goal and not base and (para.article or sent.conditional):
+    if not goal and (para.cond or (not base and (para.article or sent.conditional))):
         return []
     out = []
     base_metric: str | None = None
