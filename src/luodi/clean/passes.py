@@ -285,6 +285,8 @@ _DOC_TYPE_ONLY = re.compile(rf"^(?:{DOC_TYPE_WORDS})(?:（[^）]*）)?$")
 
 
 _PAIRS = {"（": "）", "［": "］", "〔": "〕", "【": "】"}
+# A responsibility clause still open at the end of a line: its units go on, however many.
+_UNITS_OPEN = re.compile(r"[（［〔【]\s*(?:牵头|责任|主责|配合|参与|协办)(?:单位|部门)[：:][^）］〕】]*$")
 
 
 def _open_bracket_tail(line: str) -> str | None:
@@ -324,7 +326,7 @@ def _should_join(prev: str, nxt: str, after: str) -> bool:
     if prev.count("《") > prev.count("》") and "》" in nxt[:60]:
         return True
     closer = _open_bracket_tail(prev)
-    if closer and closer in nxt[:40]:
+    if closer and (closer in nxt[:40] or (closer in nxt and _UNITS_OPEN.search(prev))):
         return True  # （责任单位：… or ［牵头单位：… wrapped before its closing bracket
     if prev[-1] in END_PUNCT or _is_standalone(nxt):
         return False

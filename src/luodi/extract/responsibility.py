@@ -46,7 +46,12 @@ def assign_units(doc: Document) -> None:
         if not mentions:
             continue
         paragraphs = _closing_paragraphs(text, sec, mentions)
-        if len(paragraphs) >= 2:
+        if (
+            len(paragraphs) >= 2 and _run_in(text, sec) and paragraphs[0][0] == sec.text_start
+            and "\n" not in text[paragraphs[0][1] : paragraphs[1][0]]
+        ):  # 2．培育工业数据产品。…（…）建设行业可信数据空间。…（…）: the item's own task, then another
+            _add(sec, paragraphs.pop(0)[2])
+        if len(paragraphs) >= 2 or (paragraphs and (sec.lead_units or sec.units)):
             _split_into_tasks(doc, sec, paragraphs)
         else:
             for m in mentions:
@@ -60,6 +65,11 @@ def assign_units(doc: Document) -> None:
             sec.units_canonical = canonical_units(sec.units, doc.meta)
 
 
+def _run_in(text: str, sec: Section) -> bool:
+    """The section's heading and its text share a line (（四）加强科技研发攻关。聚焦…)."""
+    return sec.text_start > sec.start and text[sec.text_start - 1 : sec.text_start] != "\n"
+
+
 def _add(sec: Section, mention: UnitMention) -> None:
     sec.lead_units += [u for u in mention.lead_units if u not in sec.lead_units]
     sec.units += [u for u in mention.units if u not in sec.units]
@@ -70,13 +80,16 @@ def _closing_paragraphs(text: str, sec: Section, mentions: list[UnitMention]) ->
     out: list[tuple[int, int, UnitMention]] = []
     for m in mentions:
         tail = text[m.end : text.find("\n", m.end) if "\n" in text[m.end : sec.text_end] else sec.text_end]
-        if tail.strip(" 。；;.\u3000"):
+        # 培育工业数据产品。…（牵头单位：…）建设行业可信数据空间。…（牵头单位：…）: a clause after a
+        # full stop, followed by the next task's sentence, closes a task inside the line.
+        mid_line = text[m.start - 1 : m.start] in "。；" and bool(tail.strip())
+        if tail.strip(" 。；;.\u3000") and not mid_line:
             continue  # the parenthesis does not close its paragraph
+        floor = max(out[-1][1] if out else sec.text_start, sec.text_start)
         if m.own_line:  # the task is every line since the previous task
-            floor = max(out[-1][1] if out else sec.text_start, sec.text_start)
             para_start = floor + len(text[floor : m.start]) - len(text[floor : m.start].lstrip())
         else:
-            para_start = max(text.rfind("\n", sec.text_start, m.start) + 1, sec.text_start)
+            para_start = max(text.rfind("\n", sec.text_start, m.start) + 1, floor)
         out.append((para_start, m.end, m))
     return out
 
@@ -108,7 +121,10 @@ def _split_into_tasks(doc: Document, sec: Section, paragraphs: list[tuple[int, i
     doc.sections[at:at] = tasks
 
 
-_TASK_HEADERS = ("重点任务", "主要任务", "工作任务", "具体任务", "任务", "工作内容", "工作措施", "主要内容", "事项")
+_TASK_HEADERS = (
+    "重点任务", "主要任务", "工作任务", "具体任务", "任务", "工作内容", "工作措施", "主要内容", "事项",
+    "工程名称", "重点工程", "项目名称", "重点项目",
+)
 _LEAD_HEADERS = ("牵头单位", "牵头部门", "责任单位", "主责单位", "负责单位", "责任部门")
 _CO_HEADERS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
 DEADLINE_HEADERS = ("完成时限", "完成时间", "时间节点", "时限", "进度安排", "完成期限")

@@ -106,7 +106,9 @@ _BASE_HEAD = re.compile(
     r"发展基础|工作基础|现实基础|基础与环境|基础和环境|基础条件|发展现状|现状|成效|成就|回顾|发展环境|形势"
 )
 # What applicants must meet and how they apply: conditions, never commitments.
-_COND_HEAD = re.compile(r"条件|申报|评审|遴选|认定标准|须知|程序|材料|联系方式|有关要求|工作要求")
+_COND_HEAD = re.compile(
+    r"^(?:申报|评审|遴选|评选|推荐|报送)|(?:条件|须知|程序|流程|材料|联系方式|有关要求|工作要求|评审标准|认定标准)$"
+)
 _VERB_HEAD = re.compile(r"^(?:夯实|强化|加强|筑牢|巩固|完善|提升|提高|打牢|厚植|优化|推动|加快|构建|营造|确保)")
 # Sentences about the past even outside a 发展基础 section.
 _BASE_OPENING = re.compile(r"目前|当前|现阶段|近年来|截至目前|过去五年|[“‘]?十[一二三四五]五[”’]?(?:期间|时期|以来)")
@@ -117,7 +119,11 @@ _BASE_DONE = re.compile(
     r"已(?:经)?(?:建成|形成|集聚|聚集|累计|拥有|培育|引进|达到|突破|超过|获批|认定|落户)"
     r"|(?:共有|拥有(?![量率]))[^，。；]{0,20}\d|(?:19|20)\d{2}年以来"
 )
-_CONDITIONAL = re.compile(r"(?:应当|应具备|须|必须|条件|不得|申请|申报|具备|满足|符合|是指|以下简称|认定为)")
+# Eligibility and rules (but 培育具备国际竞争力的企业, 满足元宇宙低时延需求 are aims, not conditions).
+_CONDITIONAL = re.compile(
+    r"应当|[应须需]具备|须|必须|条件|不得|申请|申报|满足[^，。；]{0,10}(?:要求|标准)|符合[^，。；]{0,10}(?:要求|标准|规定)"
+    r"|是指|以下简称|认定为"
+)
 # Support standards: never targets (supports.py reads them).
 SUPPORT_NOUN = r"支持|扶持|奖励|补助|补贴|资助|激励|贴息|奖补|配套|倾斜|优惠|减免"
 # Patterns that run over a whole plan start with a literal, so ``re`` skips ahead instead of
@@ -314,7 +320,7 @@ def _heading_kinds(doc: Document, simp: str) -> dict[str, str | None]:
         if sec.label and head.startswith(sec.label):
             head = head[len(sec.label) :]
         kind = None
-        head = head.rstrip("。 ")
+        head = head.strip(" \u3000\n。")
         if head and len(head) <= 16 and not _VERB_HEAD.match(head):  # a title, not a run-in sentence
             kind = (
                 "goal" if _GOAL_HEAD.search(head) else "base" if _BASE_HEAD.search(head)
@@ -556,7 +562,7 @@ _ATTR = re.compile(
 _VERBS = (
     "建成|新建|共建|组建|创建|建设|培育|培养|引进|引育|引入|打造|形成|实施|推广|布局|认定|遴选|建立|开发|研制|推出|开放|"
     "招引|集聚|聚集|发布|制定|部署|新增|孵化|吸引|开展|举办|储备|攻克|突破|落地|争创|创成|评选|设立|成立|汇聚|招募|选树|完成|"
-    "实现|培训|组织|举行"
+    "实现|培训|组织|举行|支持|安排|开通|改造"
 )
 # Right before a number (每年推动20个以上创新药进入临床), 推动/推进/支持 commit as well.
 _CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
@@ -566,6 +572,7 @@ _VERB_END = re.compile(rf"(?:{_VERBS})$")
 # 建设高质量数据集不少于10个 / 每年举办活动不少于10场: the clause opens with the verb.
 _CREATE_START = re.compile(
     rf"^(?:全市|全省|全区|每年|年均|力争|累计|新|组织|加快|积极|大力|持续|重点|着力|推动|支持)*(?:{_VERBS})"
+    r"|^(?:每年)?(?:推动|确保|力争)$"  # 推动不少于20家企业完成…
 )
 _MEASURE = re.compile(r"规模|产值|收入|营收|量|增加值|占比|比重|率|强度|密度|容量|产能|速度|时长|寿命")
 
@@ -751,6 +758,11 @@ def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> boo
     (新建20个…, 每年新增企业二十家以上, 规模突破1000亿元), never a threshold (具备不少于30家)
     unless such a verb governs it (每年发布不少于50个应用场景, 建设数据集不少于10个)."""
     before = _TRAIL_WORDS.sub("", scan.simp[f.seg_start : f.qual_start].strip())
+    if f.qualifier in ("达到", "突破", "超过", "不少于", "不低于") and _COUNT_UNIT.search(f.q.unit):
+        # 建立重点企业培育库，入库企业不少于100家: what the sentence has just built, counted
+        sent_start = scan.simp.rfind("。", 0, f.clause[0]) + 1
+        if _CREATE_ANY.search(scan.simp, sent_start, f.clause[0]):
+            return True
     if f.qualifier in _THRESHOLD and not (_VERB_END.search(before) or _CREATE_START.match(before)):
         return False  # 孵化场地面积不低于5000平方米: a condition (孵化 names the place, it builds nothing)
     if number_first:
@@ -764,7 +776,7 @@ def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> boo
         return True  # 入库企业保持在300家左右, 审评时限压缩至60个工作日以内
     if f.q.unit == "%" and _CHANGE_END.search(before) and not _COMPARED.search(before):
         return True  # 推动核心零部件成本下降30%以上 (but 同比增长20% reports)
-    return f.qualifier in ("突破", "达到") and bool(_MEASURE.search(metric))
+    return f.qualifier in ("突破", "达到", "超过") and bool(_MEASURE.search(metric))
 
 
 _BINDING = re.compile(r"[（(【\[]?(约束性|预期性)")
