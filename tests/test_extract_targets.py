@@ -261,6 +261,27 @@ def test_growth_from_to_is_two_baselines_and_holdings_are_targets() -> None:
         ("baseline", 2020, "全市高新技术企业", 9772, "家"),
     ]
 
+
+def test_indicator_table_with_base_and_target_columns() -> None:
+    """指标名称 | 单位 | 基期值 | 目标值 | 指标属性: no year in the header, so the plan's
+    period dates the columns (target 2025, base 2020).  Written by hand."""
+    text = (
+        "合肥市数字经济发展规划（2021—2025年）\n一、发展目标\n到2025年，主要指标如下表。\n表1  主要发展指标\n"
+        "序号\t指标名称\t单位\t基期值\t目标值\t指标属性\n"
+        "1\t数字经济核心产业增加值\t亿元\t1200\t2500\t预期性\n"
+        "2\t规模以上工业企业关键工序数控化率\t%\t55\t≥65\t预期性\n"
+        "3\t5G基站数量\t万个\t—\t3.5\t约束性\n"
+    )
+    doc = parse_raw(RawDocument("hefei.txt", "text", text, "0"))
+    got = [(t["kind"], t["year"], t["metric"], t["value"], t["unit"], t["binding"]) for t in doc.targets]
+    assert got == [
+        ("baseline", 2020, "数字经济核心产业增加值", 1200, "亿元", None),
+        ("target", 2025, "数字经济核心产业增加值", 2500, "亿元", "indicative"),
+        ("baseline", 2020, "规模以上工业企业关键工序数控化率", 55, "%", None),
+        ("target", 2025, "规模以上工业企业关键工序数控化率", 65, "%", "indicative"),
+        ("target", 2025, "5G基站数量", 3.5, "万个", "binding"),
+    ]
+
 # -- numbers -----------------------------------------------------------------------------
 
 

@@ -912,7 +912,9 @@ def _table_targets(scan: Scan, doc: Document) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for table in doc.tables:
         header = [to_simplified(h) for h in table.header]
-        years = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_COL.match(h))}
+        years: dict[int, int | None] = {i: int(m.group(1)) for i, h in enumerate(header) if (m := _YEAR_COL.match(h))}
+        if not years:
+            years = _value_columns(header, doc)
         metric_col = next((i for i, h in enumerate(header) if re.search(r"指标|名称|项目|内容", h)), None)
         says = any("指标" in h for h in header) or re.search(r"指标|目标", to_simplified(table.title or ""))
         if not years or metric_col is None or not says:
@@ -922,6 +924,23 @@ def _table_targets(scan: Scan, doc: Document) -> list[dict[str, Any]]:
         for row_start, cells in _table_rows(doc.text, table.start, table.end)[1:]:
             out += _row_targets(scan, doc, header, years, (metric_col, unit_col, attr_col), row_start, cells)
     return out
+
+
+_BASE_COL = re.compile(r"^(?:基期|基准|现状|基数|起始)")
+_GOAL_COL = re.compile(r"^(?:目标|预期)")
+
+
+def _value_columns(header: list[str], doc: Document) -> dict[int, int | None]:
+    """指标名称 | 基期值 | 目标值: columns that name no year; the plan's period dates them
+    (the target its last year, the base the year before its first), else no year."""
+    period = doc.meta.period
+    out: dict[int, int | None] = {}
+    for i, h in enumerate(header):
+        if _BASE_COL.match(h):
+            out[i] = period.start - 1 if period else None
+        elif _GOAL_COL.match(h):
+            out[i] = period.end if period else None
+    return out if any(_GOAL_COL.match(header[i]) for i in out) else {}
 
 
 def _table_rows(text: str, start: int, end: int) -> list[tuple[int, list[str]]]:
@@ -937,7 +956,7 @@ def _row_targets(
     scan: Scan,
     doc: Document,
     header: list[str],
-    years: dict[int, int],
+    years: dict[int, int | None],
     cols: tuple[int, int | None, int | None],
     row_start: int,
     cells: list[str],
@@ -963,8 +982,8 @@ def _row_targets(
         value = parse_range(cm.group(2)) if cm else None
         if cm is None or value is None:
             continue  # —, 待定, …
-        past = bool(re.search(r"基期|基准|现状|实际|完成", header[col])) or (
-            "目标" not in header[col] and scan.ref_year is not None and year < scan.ref_year
+        past = bool(re.search(r"基期|基准|现状|实际|完成|基数", header[col])) or (
+            "目标" not in header[col] and scan.ref_year is not None and year is not None and year < scan.ref_year
         )
         out.append({
             "kind": "baseline" if past else "target",
