@@ -101,9 +101,8 @@ def test_scored_plans_unit_pairs(scored: dict[str, Any]) -> None:
         assert got == _unit_pairs(golden["responsibilities"], "section"), name
 
 
-# Known and left alone: county-level cities (昆山市 under 苏州市) are not in the gazetteer,
-# so such a plan reads as a city's.
-KNOWN_META_MISSES = {"kunshan_2024_county": ["region", "level"]}
+# Metadata fields a plan's golden and luodi disagree on, and why (none at present).
+KNOWN_META_MISSES: dict[str, list[str]] = {}
 
 
 def test_scored_plans_metadata_scenarios_and_spans(scored: dict[str, Any]) -> None:

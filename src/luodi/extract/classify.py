@@ -37,7 +37,7 @@ def gazetteer() -> dict[str, Place]:
         data = resources.files("luodi").joinpath("data/regions.tsv").read_text("utf-8")
     except FileNotFoundError:
         return places
-    for row in csv.DictReader(data.splitlines(), delimiter="\t"):
+    for row in csv.DictReader((line for line in data.splitlines() if not line.startswith("#")), delimiter="\t"):
         aliases = [a for a in (row.get("aliases") or "").split("|") if a]
         city = next((a[5:] for a in aliases if a.startswith("city:")), None)
         place = Place(row["name"], row["level"], row["province"], city)
