@@ -78,6 +78,9 @@ def find_place(name: str) -> Place | None:
     return None
 
 
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
 def classify_region(doc: Document) -> None:
     meta = doc.meta
     candidates = [*meta.issuers, meta.notice_title or "", meta.title or ""]
@@ -90,7 +93,9 @@ def classify_region(doc: Document) -> None:
             return
         place = find_place(name)
         if place:
-            meta.region = place.name if place.level != "district" or not place.city else place.city + place.name
+            meta.region = place.name
+            if place.level == "district":  # 深圳市南山区; a municipality's district: 北京市海淀区
+                meta.region = (place.city or (place.province if place.province in _MUNICIPALITIES else "")) + place.name
             meta.level = place.level
             meta.province = place.province or None
             return

@@ -41,6 +41,7 @@ from luodi.text import to_simplified
 # applicants must file by when.
 _NOT_COMMITMENT = re.compile(r"是指|系指|施行|有效期|起算|印发|发布之日|报送|提交|申报|报名|推荐|截止日期|征集|受理|[须应请]于")
 _LIST_INTRO = re.compile(r"(?:目标|如下|以下|任务|要求)[:：]?$|^(?:主要|具体|总体)?目标|(?:以下|如下)(?:要求|目标|指标)")
+_BARE_NUMBER = re.compile(r"(?<![A-Za-z\d.．])\d+(?:[.．]\d+)?(?![A-Za-z\d])")
 _LEAD_JUNK = re.compile(r"^[\s，、：—\-－·●]+")
 
 
@@ -88,6 +89,12 @@ def _from_bullet(doc: Document, sc: Scan, para: Paragraph) -> dict[str, Any] | N
     """——初步建成若干…平台。… under 第一步，到2020年 → its headline, when no number follows."""
     if para.year is None or any(counted_positions(sc, para, s) for s in para.sentences):
         return None
+    if _BARE_NUMBER.search(sc.simp, para.start, para.end):
+        return None  # PUE降至1.25以下: a number luodi cannot count is still a number
+    sec = para.section
+    if not para.bullet and sec is not None and sec.heading and len(sec.heading) > 6:
+        # ⑤发展环境不断优化。…: a goal item's headline that states the aim is the milestone
+        return _record(doc, sc, sec.start, sec.text_start, sec.heading, para.year, None)
     clause = para.sentences[0].clauses[0]
     action = _LEAD_JUNK.sub("", sc.text[clause[0] : clause[1]]).strip()
     if len(action) <= 6 and len(para.sentences) > 1:

@@ -107,9 +107,11 @@ _MAG = r"万亿|千亿|百亿|十亿|千万|百万|十万|万|亿"
 _UNITS = (
     "个百分点|百分点|个工作日|工作日|个月|人次|户次|平方公里|平方米|千瓦时|千瓦|兆瓦|吉瓦|公里|千米|公顷|纳米|"
     "美元|欧元|港元|元|家|个|项|人|名|位|台套|台|套|件|座|所|条|款|种|类|张|户|场次|场|次|篇|支|只|辆|艘|架次|架|颗|片|块|亩|单(?![位个项元独体一])|"
-    "部(?![门委署长件])|"
-    "吨|倍|成|%|‰|天|小时|周|分钟|(?i:PFLOPS|EFLOPS|TFLOPS|FLOPS|TOPS)|PB|EB|TB|Wh/kg|TWh|GWh|MWh|kWh|GW|MW|kW|Gbps|Mbps|P(?![A-Za-z])"
+    "部(?![门委署长件])|标准机架|列(?![入为出举车])|"
+    "吨|倍|成|%|‰|天|小时|周|分钟|毫秒|(?i:PFLOPS|EFLOPS|TFLOPS|FLOPS|TOPS)|PB|EB|TB|Wh/kg|TWh|GWh|MWh|kWh|GW|MW|kW|Gbps|Mbps|P(?![A-Za-z])"
 )
+# What a rate is per: 10万吨/年, 35元/公斤, 0.3元/千瓦时.
+_PER = "年|月|日|公斤|千克|千瓦时|吨|台|辆|人|平方米|kWh|kg"
 TIME_UNITS = frozenset({"个工作日", "工作日", "个月", "天", "小时", "周", "分钟"})
 POST_QUALIFIERS = "及以上|以上|及以下|以下|以内|左右|之内"
 
@@ -117,12 +119,12 @@ POST_QUALIFIERS = "及以上|以上|及以下|以下|以内|左右|之内"
 # number instead of trying the whole pattern at every character (4x on a plan).
 QUANTITY_RE = re.compile(
     rf"(?=[\d{CN_NUMERAL_CHARS}])"
-    rf"(?<![\dA-Za-z.．,+/{CN_NUMERAL_CHARS}])"
+    rf"(?<![\dA-Za-z.．,+{CN_NUMERAL_CHARS}])(?<!\d/)"  # 1/3 is a fraction, 50万千瓦/100万千瓦时 two numbers
     r"(?:"
     rf"百分之(?P<p1>{_NUM})(?:{_RANGE}(?:百分之)?(?P<p2>{_NUM}))?"
     r"|"
     rf"(?P<n1>{_NUM})(?:{_RANGE}(?P<n2>{_NUM}))?(?P<approx>余|多)?"
-    rf"(?P<unit>(?:{_MAG})级|(?:{_MAG})?(?:{_UNITS})|(?:{_MAG}))"
+    rf"(?P<unit>(?:{_MAG})级|(?:{_MAG})?(?:{_UNITS})(?:/(?:{_PER}))?|(?:{_MAG}))"
     r"|"
     r"(?P<f1>\d+)/(?P<f2>\d+)(?![\d/])"
     r"|"
@@ -150,6 +152,11 @@ class Quantity(NamedTuple):
     @property
     def is_time(self) -> bool:
         return self.unit in TIME_UNITS
+
+    @property
+    def is_money(self) -> bool:
+        """万元, 亿元, 美元 — and rates of money: 0.3元/千瓦时."""
+        return self.unit.split("/", 1)[0].endswith("元")
 
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
@@ -192,6 +199,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         q = _quantity(m)
         if q is None:
             continue
+        if text[q.end : q.end + 1] == "级" and not q.level:
+            q = q._replace(level=True)  # 百兆瓦级电站: a scale adjective, like 千亿级
         prev = found[-1] if found else None
         if (
             prev is not None and (prev.unit == q.unit or (prev.unit in _MAGNITUDES and q.unit.startswith(prev.unit)))

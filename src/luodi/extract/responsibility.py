@@ -155,6 +155,9 @@ def _tasks_from_table(doc: Document, table: Table) -> None:
     lead_col = column(table.header, _LEAD_HEADERS)
     assert task_col is not None and lead_col is not None
     co_col = column(table.header, _CO_HEADERS)
+    if co_col is None:  # 牵头单位 | 责任单位: the second names the co-responsible units
+        other = column(table.header, ("责任单位", "责任部门"))
+        co_col = other if other is not None and other != lead_col else None
     lead_is_lead = "牵头" in to_simplified(table.header[lead_col]) or co_col is not None
     parent = next((s for s in doc.sections if s.id == table.section), None)
     row_starts = row_offsets(doc.text, table)

@@ -32,6 +32,7 @@ from luodi.extract.targets import (
     item_span,
     scan,
 )
+from luodi.text import to_simplified
 
 Clause = tuple[int, int]
 
@@ -78,11 +79,11 @@ def _text(sent: Sentence, clause: Clause) -> str:
 
 
 def _money(qs: list[Quantity]) -> list[Quantity]:
-    return [q for q in qs if q.unit.endswith("元")]
+    return [q for q in qs if q.is_money]
 
 
 def _money_or_ratio(sent: Sentence, clause: Clause) -> bool:
-    return any(q.unit.endswith("元") or q.unit == "%" for q in sent.quantities_in(*clause))
+    return any(q.is_money or q.unit == "%" for q in sent.quantities_in(*clause))
 
 
 _FUNDS = re.compile(r"基金|资金|财政|经费|专项|补助|奖励|补贴|贷款|贴息|资助")
@@ -257,5 +258,15 @@ def extract_supports(doc: Document) -> None:
             continue  # 发展基础 tells what was given in the past
         for sent in para.sentences:
             if sent.support:
-                out += [_record(doc, sc, item) for item in _sentence_items(sent)]
+                out += [r for r in (_record(doc, sc, item) for item in _sentence_items(sent)) if _standard(r)]
     doc.supports = out
+
+
+def _standard(record: dict[str, Any]) -> bool:
+    """按照“从高不重复”原则给予支持 states how standards combine, not a standard."""
+    if any(record[k] is not None for k in ("amount", "amount_max", "ratio", "beneficiary")):
+        return True
+    return not _PRINCIPLE.search(to_simplified(record["quote"]))
+
+
+_PRINCIPLE = re.compile(r"原则[^，。；]{0,4}给予")

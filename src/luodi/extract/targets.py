@@ -125,7 +125,7 @@ _CONDITIONAL = re.compile(
     r"|是指|以下简称|认定为"
 )
 # Support standards: never targets (supports.py reads them).
-SUPPORT_NOUN = r"支持|扶持|奖励|补助|补贴|资助|激励|贴息|奖补|配套|倾斜|优惠|减免"
+SUPPORT_NOUN = r"支持|扶持|奖励|补助|补贴|资助|激励|贴息|奖补|配套|倾斜|优惠|减免|启动资金"
 # Patterns that run over a whole plan start with a literal, so ``re`` skips ahead instead of
 # trying every character (see numbers.YEAR_RES).
 GIVE_RE = re.compile(rf"给(?<![不再]给)[予与][^，。；\n]{{0,40}}?(?:{SUPPORT_NOUN})")
@@ -170,7 +170,7 @@ class Sentence:
     def support(self) -> bool:
         """States a support standard (给予…支持, 奖励100万元): never a target."""
         idx, s, e = self.index, self.start, self.end
-        money = any(q.unit.endswith("元") or q.unit == "%" for q in self.quantities)
+        money = any(q.is_money or q.unit == "%" for q in self.quantities)
         if idx.give.any_in(s, e) or idx.conditional_support.any_in(s, e):
             return True
         return money and bool(MONEY_SUPPORT_RE.search(idx.simp, s, e))
@@ -258,7 +258,7 @@ class _Index:
         """Cheap pre-test for a paragraph: any word of giving, or money next to a subsidy word?"""
         if self.give.any_in(start, end) or self.conditional_support.any_in(start, end):
             return True
-        money = any(q.unit.endswith("元") or q.unit == "%" for q in self.quantities_in(start, end))
+        money = any(q.is_money or q.unit == "%" for q in self.quantities_in(start, end))
         return money and bool(MONEY_SUPPORT_RE.search(self.simp, start, end))
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
@@ -562,7 +562,7 @@ _ATTR = re.compile(
 _VERBS = (
     "建成|新建|共建|组建|创建|建设|培育|培养|引进|引育|引入|打造|形成|实施|推广|布局|认定|遴选|建立|开发|研制|推出|开放|"
     "招引|集聚|聚集|发布|制定|部署|新增|孵化|吸引|开展|举办|储备|攻克|突破|落地|争创|创成|评选|设立|成立|汇聚|招募|选树|完成|"
-    "实现|培训|组织|举行|支持|安排|开通|改造"
+    "实现|培训|组织|举行|支持|安排|开通|改造|接入|覆盖"
 )
 # Right before a number (每年推动20个以上创新药进入临床), 推动/推进/支持 commit as well.
 _CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
@@ -684,7 +684,8 @@ def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: b
             qs = [
                 q for q in qs
                 if (not q.is_time or _HOLD_AT.search(simp, max(clause[0], q.start - 3), q.start))
-                and q.unit and (simp[q.start] != "两" or simp[q.end : q.end + 1] in "，。；\n")
+                and q.unit and (simp[q.start] != "两" or simp[q.end : q.end + 1] in "，。；\n"
+                                or bool(_VERB_END.search(simp, clause[0], q.start)))  # 建设两个以上…园
             ]
         elif not goal:
             qs = [q for q in qs if not q.is_time]
@@ -697,7 +698,7 @@ def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: b
             if prev is not None:
                 between = simp[prev.end : qual_start]
                 # 企业15家、独角兽及潜在独角兽企业3—5家: 、 separates the items, 及 joins a noun
-                cut = between.rfind("、") if "、" in between else max(between.rfind(c) for c in "和及与")
+                cut = between.rfind("、") if "、" in between else max(between.rfind(c) for c in "和及与/")
                 seg_start = prev.end + cut + 1 if cut >= 0 else segments[-1][0].seg_start
             if not segments or seg_start != segments[-1][0].seg_start:
                 segments.append([])  # 、 before the number: a new item of the enumeration
@@ -735,8 +736,8 @@ def _keep(simp: str, seg: list[_Found]) -> list[_Found]:
     if _is_threshold(last) and "占" not in simp[last.seg_start : last.q.start]:
         before = simp[last.seg_start : last.qual_start].rstrip()
         attr = _ATTR.search(before)
-        if attr and _CREATE.search(before[: attr.start()]):
-            return [last]  # 设立规模不低于50亿元的基金: what is created, by its size
+        if (attr and _CREATE.search(before[: attr.start()])) or _CREATE.search(before):
+            return [last]  # 设立规模不低于50亿元的基金, 形成不低于100P的计算能力: what is created
         return []  # 培育估值1亿元以上的企业…: a condition on what is counted
     return [last]
 
@@ -763,7 +764,9 @@ def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> boo
         sent_start = scan.simp.rfind("。", 0, f.clause[0]) + 1
         if _CREATE_ANY.search(scan.simp, sent_start, f.clause[0]):
             return True
-    if f.qualifier in _THRESHOLD and not (_VERB_END.search(before) or _CREATE_START.match(before)):
+    attr = _ATTR.search(before)
+    made = attr is not None and bool(_VERB_END.search(before[: attr.start()]))  # 设立规模不低于30亿元的基金
+    if f.qualifier in _THRESHOLD and not (_VERB_END.search(before) or _CREATE_START.match(before) or made):
         return False  # 孵化场地面积不低于5000平方米: a condition (孵化 names the place, it builds nothing)
     if number_first:
         if f.q.post in ("以下", "及以下", "以上", "及以上") and not _COUNT_UNIT.search(f.q.unit):
@@ -833,10 +836,15 @@ def _sentence_targets(scan: Scan, doc: Document, para: Paragraph, sent: Sentence
 
 def _continues(simp: str, prev: _Found, f: _Found) -> bool:
     """A number that carries on a commitment just made: the next item of its enumeration
-    (建设智慧港口3个、智慧高速公路1000公里) or a part of it (…150个以上，其中2024年不少于40个)."""
+    (建设智慧港口3个、智慧高速公路1000公里; 建设示范项目2个，氢储能示范项目5个以上) or a part
+    of it (…150个以上，其中2024年不少于40个)."""
     if f.clause == prev.clause:
         return simp[prev.q.end : f.seg_start].rstrip().endswith("、")
-    return simp.startswith("其中", f.clause[0])
+    if simp.startswith("其中", f.clause[0]):
+        return True
+    adjacent = simp[prev.clause[1] : f.clause[0]].strip() in ("，", ",", "；")
+    head = simp[f.clause[0] : f.qual_start]
+    return adjacent and prev.q.end >= prev.clause[1] - 3 and not _CREATE_ANY.search(head) and _cjk_count(head) >= 2
 
 
 def _record(
@@ -852,7 +860,8 @@ def _record(
     sec = scan.section_at(f.seg_start)
     return {
         "kind": "baseline" if base else "target",
-        "year": _year(sent, q.start, para, base),
+        # 每年新增10家: a rate every year, not a level reached by one (whatever year governs it)
+        "year": None if "每年" in scan.simp[f.clause[0] : q.start] else _year(sent, q.start, para, base),
         "metric": _original(scan, metric, f),
         "value": q.value,
         "value_max": q.value_max,
