@@ -7,6 +7,7 @@ are offsets in the original (``tw2sp`` would not: it rewrites phrases).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import opencc
@@ -33,6 +34,13 @@ def _table() -> dict[int, int]:
     return {ord(a): ord(b) for a, b in zip(chars, converted, strict=True) if len(b) == 1 and a != b}
 
 
+@cache
+def _traditional() -> re.Pattern[str]:
+    """Any character the table changes: most texts have none, and a search is cheaper than
+    translating every character."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_table())) + "]")
+
+
 def to_simplified(text: str) -> str:
     """Simplified view of ``text``, character for character, so offsets in the view are
     offsets in the text.
@@ -40,4 +48,6 @@ def to_simplified(text: str) -> str:
     Characters, not phrases: OpenCC's phrase table would read 智能问答覆盖政务 as 问答 + 答覆
     (答复) and write 问答复盖, so a search for 覆盖 missed the plan; and a query is converted
     the same way as the documents it is matched against.  str.translate does it at C speed."""
+    if not _traditional().search(text):
+        return text
     return text.translate(_table())
