@@ -291,8 +291,14 @@ _UNITS_OPEN = re.compile(r"[（［〔【]\s*(?:牵头|责任|主责|配合|参�
 
 def _open_bracket_tail(line: str) -> str | None:
     """The closer still owed by a bracket opened in the last 200 characters of ``line``."""
+    tail = line[-200:]
+    if all(
+        tail.count(opener) == tail.count(closer) and tail.rfind(opener) < tail.rfind(closer) + 1
+        for opener, closer in _PAIRS.items()
+    ):
+        return None  # most lines: every bracket closed (checked at C speed)
     owed: list[str] = []
-    for ch in line[-200:]:
+    for ch in tail:
         if ch in _PAIRS:
             owed.append(_PAIRS[ch])
         elif owed and ch == owed[-1]:
