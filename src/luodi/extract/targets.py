@@ -158,6 +158,8 @@ class Sentence:
     index: _Index = field(repr=False)  # the scan's hits, shared by every sentence
     markers: list[Marker] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    # _candidates by (goal, base): targets and milestones both ask for them
+    candidates: dict[tuple[bool, bool], list[_Found]] = field(default_factory=dict, repr=False)
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
         return [q for q in self.quantities if start <= q.start and q.end <= end]
@@ -671,6 +673,13 @@ def _subject(metric: str) -> str:
 
 def _candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: bool) -> list[_Found]:
     """Quantities of one sentence that may be targets, with their enumeration segment."""
+    cached = sent.candidates.get((goal, base))
+    if cached is None:
+        cached = sent.candidates[(goal, base)] = _find_candidates(scan, para, sent, goal, base)
+    return cached
+
+
+def _find_candidates(scan: Scan, para: Paragraph, sent: Sentence, goal: bool, base: bool) -> list[_Found]:
     simp = scan.simp
     found: list[_Found] = []
     for clause in sent.clauses:
