@@ -32,7 +32,9 @@ from test_extract_targets import milestone_matches, one_to_one, precision_recall
 
 PLANS = sorted((REPO / "tests" / "data" / "heldout").glob("*.txt"))
 SCORED = sorted(
-    p for folder in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6") for p in (REPO / "tests" / "data" / folder).iterdir()
+    p
+    for folder in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+    for p in (REPO / "tests" / "data" / folder).iterdir()
     if p.suffix in (".txt", ".md", ".html") and p.with_suffix(".golden.json").exists()  # not README.md
 )
 
