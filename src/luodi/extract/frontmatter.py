@@ -152,11 +152,13 @@ def extract_front_matter(doc: Document) -> None:
             body_line = title_at + 1
         _add_notice_section(doc, lines, notice)
     else:
-        body_line = _title_without_notice(doc, lines)
+        body_line, under_title = _title_without_notice(doc, lines)
         blocks = _signature_blocks(lines, body_line)
         if blocks:  # a document without a notice is signed where its own text ends
             meta.issuers, signed = blocks[0]
             meta.issued = parse_date(signed)
+        elif under_title:
+            meta.issuers = under_title  # title, then the issuing body on its own line, then the text
     if not meta.title:
         meta.title = _clean_title(_field(fields, "title") or "") or None
     if not meta.issuers:
@@ -251,9 +253,10 @@ def _closing_date(lines: list[Line]) -> str | None:
     return None
 
 
-def _title_without_notice(doc: Document, lines: list[Line]) -> int:
+def _title_without_notice(doc: Document, lines: list[Line]) -> tuple[int, list[str]]:
     """No wrapper notice: the title is the last title-like line before the text begins
-    (pages repeat the title in breadcrumbs first); an addressee line may follow it."""
+    (pages repeat the title in breadcrumbs first); an addressee line may follow it.
+    Returns where the text begins and the bodies named on lines of their own under the title."""
     title_at = None
     for i, line in enumerate(lines[:40]):
         t = line.simp.lstrip("#").strip()
@@ -262,14 +265,16 @@ def _title_without_notice(doc: Document, lines: list[Line]) -> int:
         elif title_at is not None and (_ADDRESSEE.match(t) or len(t) > 60 or _heading_start(t)):
             break
     if title_at is None:
-        return 0
+        return 0, []
     doc.meta.title = _clean_title(lines[title_at].text)
     j = title_at + 1
+    orgs: list[str] = []
     while j < len(lines) and (_DOC_NUMBER.fullmatch(lines[j].simp) or _ORG_LINE.match(lines[j].simp)):
+        orgs += _org_names(lines[j].text)
         j += 1
     if j < len(lines) and _ADDRESSEE.match(lines[j].simp) and len(lines[j].text) < 200:
         j += 1
-    return j
+    return j, orgs
 
 
 def _heading_start(line: str) -> bool:

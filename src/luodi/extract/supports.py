@@ -236,9 +236,13 @@ def _record(doc: Document, sc: Scan, item: _Item) -> dict[str, Any]:
     who, cond = _who(sc, item)
     span, quote = item_span(doc, item.start, item.end)
     sec = sc.section_at(item.start)
+    amount_max = fixed.value_max if fixed and fixed.value_max is not None else cap.value if cap else None
+    tiers = _tiers(sc, item)
+    if fixed is not None and tiers:  # 分别给予奖励100万元、300万元、500万元: the lowest and highest tier
+        amount_max = max(amount_max or 0, *tiers)
     return {
         "amount": fixed.value if fixed else None,
-        "amount_max": fixed.value_max if fixed and fixed.value_max is not None else cap.value if cap else None,
+        "amount_max": amount_max,
         "unit": sc.text[money.end - post - len(money.unit) : money.end - post] if money else None,
         "ratio": _ratio(item),
         "beneficiary": who,
@@ -247,6 +251,15 @@ def _record(doc: Document, sc: Scan, item: _Item) -> dict[str, Any]:
         "section": sec.id if sec else None,
         "span": span,
     }
+
+
+def _tiers(sc: Scan, item: _Item) -> list[float]:
+    """The amounts of a 分别给予… list of tiers, in one clause."""
+    for clause in item.clauses:
+        money = [q for q in item.sent.quantities_in(*clause) if q.is_money]
+        if len(money) >= 2 and "分别" in sc.simp[item.sent.start : clause[1]]:
+            return [float(q.value) for q in money]
+    return []
 
 
 def extract_supports(doc: Document) -> None:

@@ -107,7 +107,9 @@ _BASE_HEAD = re.compile(
 )
 # What applicants must meet and how they apply: conditions, never commitments.
 _COND_HEAD = re.compile(
-    r"^(?:申报|评审|遴选|评选|推荐|报送)|(?:条件|须知|程序|流程|材料|联系方式|有关要求|工作要求|评审标准|认定标准)$"
+    r"^(?:申报|评审|遴选|评选|推荐|报送)"
+    r"|(?:(?:申报|申请|基本|支持|认定|入选|遴选|评选|主体|项目|资格)条件|须知|(?:申报|评审|办理|工作)(?:程序|流程|材料)"
+    r"|联系方式|有关要求|工作要求|评审标准|认定标准)$"
 )
 _VERB_HEAD = re.compile(r"^(?:夯实|强化|加强|筑牢|巩固|完善|提升|提高|打牢|厚植|优化|推动|加快|构建|营造|确保)")
 # Sentences about the past even outside a 发展基础 section.
@@ -567,7 +569,7 @@ _VERBS = (
     "实现|培训|组织|举行|支持|安排|开通|改造|接入|覆盖"
 )
 # Right before a number (每年推动20个以上创新药进入临床), 推动/推进/支持 commit as well.
-_CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
+_CREATE = re.compile(rf"(?:{_VERBS}|推动|推进|支持|力争|确保)(?:累计|总计|共计|共|合计|新|再|约|超过|不少于|至少|达到)?$")
 _CREATE_ANY = re.compile(_VERBS)
 _VERBS_ONLY = re.compile(rf"(?:{_VERBS})+")
 _VERB_END = re.compile(rf"(?:{_VERBS})$")
@@ -786,6 +788,8 @@ def _accept_plain(scan: Scan, f: _Found, metric: str, number_first: bool) -> boo
         return True  # 每年新增企业二十家以上 / 面向全球引进领军人才10名
     if _HOLD_AT.search(scan.simp, f.seg_start, f.qual_start):
         return True  # 入库企业保持在300家左右, 审评时限压缩至60个工作日以内
+    if scan.simp.startswith(("力争", "确保"), f.seg_start):
+        return True  # 力争服务设计企业200家以上
     if f.q.unit == "%" and _CHANGE_END.search(before) and not _COMPARED.search(before):
         return True  # 推动核心零部件成本下降30%以上 (but 同比增长20% reports)
     return f.qualifier in ("突破", "达到", "超过") and bool(_MEASURE.search(metric))
@@ -871,7 +875,7 @@ def _record(
         "kind": "baseline" if base else "target",
         # 每年新增10家: a rate every year, not a level reached by one (whatever year governs it)
         "year": None if "每年" in scan.simp[f.clause[0] : q.start] else _year(sent, q.start, para, base),
-        "metric": _original(scan, metric, f),
+        "metric": _original(scan, _enumerated_head(metric), f),
         "value": q.value,
         "value_max": q.value_max,
         "unit": written_unit(scan.text, q),
@@ -881,6 +885,18 @@ def _record(
         "section": sec.id if sec else None,
         "span": span,
     }
+
+
+_ENUMERATED = re.compile(r"、[^、，]*?等(?P<head>[^、，等]{2,})$")
+
+
+def _enumerated_head(metric: str) -> str:
+    """国家重点实验室、国家工程研究中心等国家级创新载体 counts 国家级创新载体: the noun the
+    examples stand for (but 智能制造、智慧医疗等领域企业 keeps its examples)."""
+    m = _ENUMERATED.search(metric)
+    if m is None or m.group("head").startswith(("领域", "方面", "行业", "产业", "方向")) or _cjk_count(m.group("head")) < 3:
+        return metric
+    return m.group("head")
 
 
 def written_unit(text: str, q: Quantity) -> str:
