@@ -7,7 +7,7 @@ tests/data/heldout2/README.md):
   in 1. tasks, a subsidy with a ratio and a cap — first run missed 2 of 7 targets;
 - heldout/hefei_2024: "——" indicator bullets, 年均增长15%以上, 不少于/超, 12000P, a dated
   9月底前 — first run missed 1 of 7 targets (每年发布不少于50个);
-- heldout2/* … heldout6/*: 40 full-length documents (provincial 规划 with 发展基础 and 三步走,
+- heldout2/* … heldout7/*: 44 full-length documents (provincial 规划 with 发展基础 and 三步走,
   十四五 plans with indicator tables, unit lines of their own, traditional script with
   half-width punctuation or pinyin glosses, 若干措施 in 第X条 articles, a task-breakdown annex,
   ☆ leads and a scenario annex in a district plan, saved web pages, Markdown, a national
@@ -33,7 +33,7 @@ from test_extract_targets import milestone_matches, one_to_one, precision_recall
 PLANS = sorted((REPO / "tests" / "data" / "heldout").glob("*.txt"))
 SCORED = sorted(
     p
-    for folder in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+    for folder in ("heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
     for p in (REPO / "tests" / "data" / folder).iterdir()
     if p.suffix in (".txt", ".md", ".html") and p.with_suffix(".golden.json").exists()  # not README.md
 )
@@ -82,11 +82,11 @@ LISTS = [("targets", target_matches), ("milestones", milestone_matches), ("suppo
 
 @pytest.mark.parametrize(("key", "matches"), LISTS, ids=[k for k, _ in LISTS])
 def test_scored_plans_precision_and_recall(scored: dict[str, Any], key: str, matches: Any) -> None:
-    """Pooled over the 40 plans ≥ 0.95 (the issue asks 0.98 on the samples), none below 0.8
+    """Pooled over the 44 plans ≥ 0.95 (the issue asks 0.98 on the samples), none below 0.8
     (shandong_2021_chapters, haidian_2023: their writers take a "——"/"●" bullet's milestone
     from the clause after the bullet's headline; the 002 and chongqing writers, and luodi, take
     the headline)."""
-    assert len(scored) == 40
+    assert len(scored) == 44
     hits = gold_n = pred_n = 0
     for name, (golden, doc) in scored.items():
         p, r = precision_recall(golden[key], doc[key], matches)
