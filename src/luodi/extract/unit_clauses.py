@@ -20,6 +20,7 @@ from luodi.text import to_simplified
 
 _ROLE = r"(?:牵头|责任|主责|负责|配合|协办|参与|协同|实施|承办)(?:单位|部门)"
 _OPEN = "（(［[〔【"
+_CLOSERS = "）)］]〕】"
 _PAREN_START = re.compile(rf"[{re.escape(_OPEN)}]\s*(?={_ROLE}\s*[：:])")
 _ROLE_LABEL = re.compile(rf"({_ROLE})\s*[：:]")
 TIME_LABEL = r"(?:完成时限|完成时间|完成期限|时间节点|时限|进度安排)"
@@ -49,7 +50,7 @@ def _closing(text: str, open_at: int) -> int:
         ch = text[i]
         if ch in _OPEN:
             depth += 1
-        elif ch in "）)］]〕】":
+        elif ch in _CLOSERS:
             depth -= 1
             if depth == 0:
                 return i
@@ -61,17 +62,7 @@ def _closing(text: str, open_at: int) -> int:
 def split_units(text: str) -> list[str]:
     """Split at 、，；, but never inside brackets (有关区（市）县政府 stays whole) nor inside
     the fixed phrase 区、县（市） (各区、县（市）政府 is one body)."""
-    parts: list[str] = []
-    depth = start = 0
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in "）)］]〕】":
-            depth = max(depth - 1, 0)
-        elif ch in _SEPARATORS and depth == 0 and not _IDIOM.match(text, i - 1):
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
+    parts = (text[lo:hi] for lo, hi in _top_level_split(text, _SEPARATORS))
     return [u for u in (_tidy(p) for p in parts) if u]
 
 
@@ -173,12 +164,13 @@ def parse_unlabelled(body: str, simplified: str) -> tuple[list[str], list[str]] 
 
 
 def _top_level_split(text: str, separators: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces between ``separators`` outside brackets and outside 区、县（市）."""
     pieces: list[tuple[int, int]] = []
     depth = start = 0
     for i, ch in enumerate(text):
         if ch in _OPEN:
             depth += 1
-        elif ch in "）)］]〕】":
+        elif ch in _CLOSERS:
             depth = max(depth - 1, 0)
         elif ch in separators and depth == 0 and not _IDIOM.match(text, i - 1):
             pieces.append((start, i))
@@ -192,7 +184,7 @@ def _opening(text: str, close_at: int, floor: int) -> int:
     depth = 0
     for i in range(close_at, max(floor, close_at - 200) - 1, -1):
         ch = text[i]
-        if ch in "）)］]〕】":
+        if ch in _CLOSERS:
             depth += 1
         elif ch in _OPEN:
             depth -= 1
