@@ -191,7 +191,10 @@ def _org_names(text: str) -> list[str]:
 
 def _signers(lines: list[str]) -> list[str]:
     """Bodies of a signature block: office titles become their body, personal names go."""
-    names = [name for line in lines for name in (_org_names(line) if len(_org_names(line)) > 1 else [line])]
+    names: list[str] = []
+    for line in lines:  # 工业和信息化部　　国家发展改革委: two bodies on one line
+        orgs = _org_names(line)
+        names += orgs if len(orgs) > 1 else [line]
     out = []
     for name in names:
         simple = to_simplified(name)
